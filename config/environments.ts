@@ -1,0 +1,52 @@
+/**
+ * Where batch-platform is deployed. Operators edit this file; lib/config validates it at synth.
+ *
+ * Every environment names its account explicitly: nothing falls back to CDK_DEFAULT_ACCOUNT
+ * or the active AWS profile, so a deploy can never land in whatever account a shell points at.
+ * Pick one with `-c env=<name>`; without it, `sandbox` is synthesized (offline, no credentials).
+ *
+ * Availability zones are listed rather than looked up, so synth needs no AWS call.
+ * In ap-northeast-1 only a, c and d exist for accounts created since 2012.
+ */
+export const defaultEnvironment = 'sandbox';
+
+export const environments = {
+  sandbox: {
+    account: '111111111111', // placeholder: synthesizes anywhere; replace to deploy a personal sandbox
+    region: 'ap-northeast-1',
+    availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+    vpcCidr: '10.10.0.0/16',
+    natGateways: 1,
+    logRetentionDays: 14,
+    defaultTimeZone: 'Asia/Tokyo',
+  },
+  staging: {
+    account: '222222222222',
+    region: 'ap-northeast-1',
+    availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+    vpcCidr: '10.20.0.0/16',
+    natGateways: 1,
+    logRetentionDays: 30,
+    defaultTimeZone: 'Asia/Tokyo',
+  },
+  production: {
+    account: '333333333333',
+    region: 'ap-northeast-1',
+    availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+    vpcCidr: '10.30.0.0/16',
+    natGateways: 2, // one per zone: a zone outage must not cut every job's egress
+    logRetentionDays: 365,
+    defaultTimeZone: 'Asia/Tokyo',
+    fargateVcpuQuota: 6,
+    retainData: true,
+  },
+};
+
+/**
+ * The tooling account hosts the CDK Pipeline that deploys staging, then production.
+ * The pipeline is synthesized only when `account` is set here.
+ */
+export const tooling = {
+  account: '444444444444',
+  region: 'ap-northeast-1',
+};

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+
+/**
+ * Thrown when an operator-edited file under `config/` is invalid.
+ *
+ * The message lists every problem at once (fixing one at a time through repeated
+ * `cdk synth` runs is slow), each naming the entry, the field and the fix.
+ */
+export class ConfigError extends Error {
+  public readonly problems: readonly string[];
+
+  constructor(file: string, problems: readonly string[]) {
+    super(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Formats a zod issue as `<entry>.<field>: <message>`; `entry` names the job/worker/environment. */
+export function describeIssue(entry: string, issue: z.core.$ZodIssue): string {
+  const field = issue.path.map(String).join('.');
+  return field ? `${entry}.${field}: ${issue.message}` : `${entry}: ${issue.message}`;
+}
+
+/** Parses `input` with `schema`, throwing a ConfigError that names `entry` and each field. */
+export function parseOrThrow<S extends z.ZodType>(
+  file: string,
+  entry: string,
+  schema: S,
+  input: unknown,
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      file,
+      result.error.issues.map((issue) => describeIssue(entry, issue)),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,20 @@
+import { Stage, type StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { PlatformConfig } from '../config';
+import { checkStage } from './nag';
+import { createPlatformStacks, type PlatformStacks } from './platform-stacks';
+
+export interface BatchPlatformStageProps extends StageProps {
+  readonly config: PlatformConfig;
+}
+
+/** Every stack of one environment, as the pipeline deploys it. */
+export class BatchPlatformStage extends Stage {
+  public readonly stacks: PlatformStacks;
+
+  constructor(scope: Construct, id: string, props: BatchPlatformStageProps) {
+    super(scope, id, props);
+    checkStage(this);
+    this.stacks = createPlatformStacks(this, props.config);
+  }
+}

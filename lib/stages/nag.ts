@@ -1,0 +1,34 @@
+import { Stack, Stage, Validations, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { NagPackProps } from 'cdk-nag';
+
+/**
+ * cdk-nag AwsSolutions, checking exactly the stacks of one Stage.
+ *
+ * CDK invokes a validation plugin only for the stacks directly in the Stage it was added to,
+ * while cdk-nag 3 then walks the whole construct tree from the root. So a pack added to the
+ * App never runs when every stack sits in a nested Stage (ours do), and one added to each
+ * Stage would report every other stage's findings again. This pack walks its own Stage's
+ * stacks only; add it to every Stage that holds stacks (see `checkStage`).
+ */
+class StageAwsSolutionsChecks extends AwsSolutionsChecks {
+  constructor(
+    private readonly stage: Stage,
+    props?: NagPackProps,
+  ) {
+    super(stage, props);
+  }
+
+  override validate(): PolicyValidationPluginReport {
+    const stacks = this.stage.node
+      .findAll()
+      .filter((c): c is Stack => Stack.isStack(c) && !c.nestedStackParent && Stage.of(c) === this.stage);
+    const violations = stacks.flatMap((stack) => this.validateScope(stack).violations);
+    return { success: violations.length === 0, violations };
+  }
+}
+
+/** Runs cdk-nag AwsSolutions over the stacks of `stage`; any unacknowledged finding fails synth. */
+export function checkStage(stage: Stage): void {
+  Validations.of(stage).addPlugins(new StageAwsSolutionsChecks(stage, { verbose: true }));
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFiles, loadConfig } from '../../lib/config';
+
+const valid = {
+  account: '123456789012',
+  region: 'ap-northeast-1',
+  availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+  vpcCidr: '10.40.0.0/16',
+  natGateways: 1,
+};
+
+/** Loads `env` from config/ with one environment replaced (or added) by `override`. */
+function loadWith(override: Record<string, unknown>, env = 'sandbox') {
+  return loadConfig(env, {
+    ...configFiles,
+    environments: { ...configFiles.environments, [env]: override },
+  });
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('expected a ConfigError, but the config was accepted');
+}
+
+describe('config/environments.ts', () => {
+  it('accepts every shipped environment and defaults the region and time zone', () => {
+    for (const name of Object.keys(configFiles.environments)) {
+      expect(loadConfig(name).environment.name).toBe(name);
+    }
+    const { environment } = loadWith({ ...valid, region: undefined });
+    expect(environment.region).toBe('ap-northeast-1');
+    expect(environment.defaultTimeZone).toBe('Asia/Tokyo');
+  });
+
+  it.each([
+    [
+      'a missing account',
+      { ...valid, account: undefined },
+      /sandbox\.account: is required: set the 12-digit AWS account id/,
+    ],
+    [
+      'a malformed account id',
+      { ...valid, account: '1234-5678' },
+      /sandbox\.account: must be a 12-digit AWS account id .*"1234-5678"/,
+    ],
+    ['an account given as a number', { ...valid, account: 123456789012 }, /sandbox\.account: /],
+    ['an unknown region', { ...valid, region: 'tokyo' }, /sandbox\.region: must be an AWS region code/],
+    [
+      'an AZ of another region',
+      { ...valid, availabilityZones: ['ap-northeast-1a', 'us-east-1a'] },
+      /sandbox\.availabilityZones\.1: "us-east-1a" is not an availability zone of region ap-northeast-1/,
+    ],
+    [
+      'one AZ only',
+      { ...valid, availabilityZones: ['ap-northeast-1a'] },
+      /sandbox\.availabilityZones: needs at least two/,
+    ],
+    [
+      'the same AZ twice',
+      { ...valid, availabilityZones: ['ap-northeast-1a', 'ap-northeast-1a'] },
+      /sandbox\.availabilityZones\.1: "ap-northeast-1a" is listed twice/,
+    ],
+    [
+      'an invalid CIDR',
+      { ...valid, vpcCidr: '10.0.0.300/16' },
+      /sandbox\.vpcCidr: "10\.0\.0\.300\/16" is not a valid IPv4 CIDR/,
+    ],
+    ['a CIDR with host bits', { ...valid, vpcCidr: '10.40.1.0/16' }, /sandbox\.vpcCidr: .* no host bits set/],
+    ['a public CIDR', { ...valid, vpcCidr: '8.8.0.0/16' }, /sandbox\.vpcCidr: .* not inside a private range/],
+    [
+      'a CIDR too small for the subnets',
+      { ...valid, vpcCidr: '10.40.0.0/24' },
+      /sandbox\.vpcCidr: .* has prefix \/24/,
+    ],
+    [
+      'more NAT gateways than zones',
+      { ...valid, natGateways: 3 },
+      /sandbox\.natGateways: is 3 but the VPC has only 2 zones/,
+    ],
+    ['no NAT gateway', { ...valid, natGateways: 0 }, /sandbox\.natGateways: must be at least 1/],
+    [
+      'a log retention CloudWatch does not offer',
+      { ...valid, logRetentionDays: 10 },
+      /sandbox\.logRetentionDays: must be a CloudWatch Logs retention period/,
+    ],
+    [
+      'a time-zone abbreviation',
+      { ...valid, defaultTimeZone: 'JST' },
+      /sandbox\.defaultTimeZone: is not a valid time zone: use an IANA name/,
+    ],
+    ['a misspelt field', { ...valid, natGateway: 1 }, /sandbox: Unrecognized key: "natGateway"/],
+  ])('rejects %s, naming the environment and the field', (_, override, message) => {
+    const problems = problemsOf(() => loadWith(override));
+    expect(
+      problems.some((p) => message.test(p)),
+      problems.join('\n'),
+    ).toBe(true);
+  });
+
+  it('rejects a VPC CIDR that overlaps another environment', () => {
+    const problems = problemsOf(() => loadWith({ ...valid, vpcCidr: '10.20.128.0/20' }));
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /vpcCidr: "10\.20\.0\.0\/16" overlaps sandbox\.vpcCidr "10\.20\.128\.0\/20"|sandbox\.vpcCidr: "10\.20\.128\.0\/20" overlaps staging/,
+      ),
+    );
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf(() => loadWith({ ...valid, account: 'x', vpcCidr: 'nope' }));
+    expect(problems).toHaveLength(2);
+  });
+
+  it('rejects an unknown environment name and lists the valid ones', () => {
+    expect(() => loadConfig('prod')).toThrow(
+      /-c env=prod: no such environment; choose one of sandbox, staging, production/,
+    );
+  });
+
+  it('rejects a tooling account that is not an account id', () => {
+    const problems = problemsOf(() => loadConfig('sandbox', { ...configFiles, tooling: { account: '42' } }));
+    expect(problems).toEqual([expect.stringMatching(/^tooling\.account: must be a 12-digit AWS account id/)]);
+  });
+});

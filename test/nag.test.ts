@@ -1,0 +1,39 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { checkStage } from '../lib/stages/nag';
+import { readNagFindings, synthPlatform } from './support/synth';
+
+const NO_FAIL = { '@aws-cdk/core:failSynthOnValidationErrors': false };
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each(['sandbox', 'staging', 'production'])('finds nothing unacknowledged in %s', (env) => {
+    expect(synthPlatform(env).nagFindings).toEqual([]);
+  });
+
+  // Proves the check above can fail: the same wiring reports a resource that breaks a rule,
+  // and an acknowledgement scoped to that resource and rule is what silences it.
+  it('reports a finding, and an acknowledgement next to the resource clears it', () => {
+    const findings = (acknowledge: boolean) => {
+      const app = new App({ context: NO_FAIL });
+      checkStage(app);
+      const queue = new sqs.Queue(new Stack(app, 'Probe'), 'Plain', { enforceSSL: true });
+      if (acknowledge) {
+        Validations.of(queue).acknowledge({
+          id: 'AwsSolutions-SQS3',
+          reason: 'probe queue has no DLQ on purpose',
+        });
+      }
+      return readNagFindings(app.synth().directory);
+    };
+    expect(findings(false)).toEqual(['AwsSolutions-SQS3 at Probe/Plain/Resource']);
+    expect(findings(true)).toEqual([]);
+  });
+
+  it('fails synth outright when a finding is not acknowledged', () => {
+    const app = new App();
+    checkStage(app);
+    new sqs.Queue(new Stack(app, 'Probe'), 'Plain', { enforceSSL: true });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+  });
+});
