@@ -18,7 +18,7 @@ export const environments = {
     vpcCidr: '10.10.0.0/16',
     natGateways: 1,
     logRetentionDays: 14,
-    defaultTimeZone: 'Asia/Tokyo',
+    defaultTimezone: 'Asia/Tokyo',
   },
   staging: {
     account: '222222222222',
@@ -27,7 +27,7 @@ export const environments = {
     vpcCidr: '10.20.0.0/16',
     natGateways: 1,
     logRetentionDays: 30,
-    defaultTimeZone: 'Asia/Tokyo',
+    defaultTimezone: 'Asia/Tokyo',
   },
   production: {
     account: '333333333333',
@@ -36,7 +36,7 @@ export const environments = {
     vpcCidr: '10.30.0.0/16',
     natGateways: 2, // one per zone: a zone outage must not cut every job's egress
     logRetentionDays: 365,
-    defaultTimeZone: 'Asia/Tokyo',
+    defaultTimezone: 'Asia/Tokyo',
     fargateVcpuQuota: 6,
     retainData: true,
   },

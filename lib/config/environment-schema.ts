@@ -48,7 +48,7 @@ export const environmentSchema = z
         error: `must be a CloudWatch Logs retention period: one of ${LOG_RETENTION_DAYS.join(', ')}`,
       })
       .default(30),
-    defaultTimeZone: z
+    defaultTimezone: z
       .string()
       .refine(isIanaTimeZone, { error: `is not a valid time zone: ${TIME_ZONE_HINT}` })
       .default('Asia/Tokyo'),

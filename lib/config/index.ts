@@ -1,27 +1,33 @@
 import * as environmentsFile from '../../config/environments';
+import * as schedulesFile from '../../config/schedules';
 import { parseOrThrow } from './config-error';
 import { parseEnvironments, selectEnvironment, type EnvironmentConfig } from './environment-schema';
+import { parseSchedules, type ScheduledJobConfig } from './schedule-schema';
 import { toolingSchema, type ToolingConfig } from './tooling-schema';
 
 export { ConfigError } from './config-error';
 export type { EnvironmentConfig } from './environment-schema';
 export type { ToolingConfig } from './tooling-schema';
+export type { ScheduledJobConfig } from './schedule-schema';
 
 /** Everything one synthesis of batch-platform needs, validated. */
 export interface PlatformConfig {
   readonly environment: EnvironmentConfig;
   readonly tooling: ToolingConfig;
+  readonly schedules: readonly ScheduledJobConfig[];
 }
 
 /** Files under config/ as plain data, so tests can feed variants through the same validation. */
 export interface ConfigSources {
   readonly environments: Record<string, unknown>;
   readonly tooling: unknown;
+  readonly schedules: readonly unknown[];
 }
 
 export const configFiles: ConfigSources = {
   environments: environmentsFile.environments,
   tooling: environmentsFile.tooling,
+  schedules: schedulesFile.schedules,
 };
 
 export const DEFAULT_ENVIRONMENT = environmentsFile.defaultEnvironment;
@@ -29,8 +35,14 @@ export const DEFAULT_ENVIRONMENT = environmentsFile.defaultEnvironment;
 /** Validates config/ and returns the configuration of one environment. */
 export function loadConfig(envName: string, sources: ConfigSources = configFiles): PlatformConfig {
   const environments = parseEnvironments(sources.environments);
+  const environment = selectEnvironment(environments, envName);
   return {
-    environment: selectEnvironment(environments, envName),
+    environment,
     tooling: parseOrThrow('config/environments.ts', 'tooling', toolingSchema, sources.tooling),
+    schedules: parseSchedules(sources.schedules, {
+      environment: envName,
+      knownEnvironments: Object.keys(environments),
+      defaultTimezone: environment.defaultTimezone,
+    }),
   };
 }

@@ -34,7 +34,7 @@ describe('config/environments.ts', () => {
     }
     const { environment } = loadWith({ ...valid, region: undefined });
     expect(environment.region).toBe('ap-northeast-1');
-    expect(environment.defaultTimeZone).toBe('Asia/Tokyo');
+    expect(environment.defaultTimezone).toBe('Asia/Tokyo');
   });
 
   it.each([
@@ -90,8 +90,8 @@ describe('config/environments.ts', () => {
     ],
     [
       'a time-zone abbreviation',
-      { ...valid, defaultTimeZone: 'JST' },
-      /sandbox\.defaultTimeZone: is not a valid time zone: use an IANA name/,
+      { ...valid, defaultTimezone: 'JST' },
+      /sandbox\.defaultTimezone: is not a valid time zone: use an IANA name/,
     ],
     ['a misspelt field', { ...valid, natGateway: 1 }, /sandbox: Unrecognized key: "natGateway"/],
   ])('rejects %s, naming the environment and the field', (_, override, message) => {

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { awsCronProblem } from '../schedule/aws-cron';
+import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
+import { ConfigError, describeIssue } from './config-error';
+import { durationSchema } from './duration';
+import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
+import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
+
+const MAX_TIMEOUT_SECONDS = 24 * 3600;
+
+/** The fields of one job. Overrides per environment take any of them except `name`. */
+const jobFields = {
+  name: resourceName,
+  description: z.string({ error: 'is required: one line saying what the job does' }).min(1),
+  owner: z
+    .string({ error: 'is required: the team that answers for this job, e.g. "sre"' })
+    .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
+  notify: z
+    .string()
+    .regex(/^#[a-z0-9][a-z0-9_-]*$/, { error: 'must be a Slack channel such as "#sre-batch"' })
+    .optional(),
+  cron: z
+    .string({ error: 'is required: six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily' })
+    .superRefine((expression, ctx) => {
+      const problem = awsCronProblem(expression);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  timezone: z
+    .string()
+    .refine(isIanaTimeZone, { error: `is not a valid time zone: ${TIME_ZONE_HINT}` })
+    .optional(),
+  image: imageSchema.default({ directory: 'batch-job' }),
+  command: commandSchema,
+  environment: envVarsSchema,
+  secrets: secretsSchema,
+  cpu: cpuSchema.default(256),
+  memory: memorySchema.default(512),
+  timeout: durationSchema.refine((s) => s <= MAX_TIMEOUT_SECONDS, {
+    error: 'is longer than 24h: split the job, or run it as a worker that takes work from a queue',
+  }),
+  expectedDuration: durationSchema.optional(),
+  concurrency: z
+    .enum(['forbid', 'replace', 'allow'], {
+      error:
+        'must be "forbid" (skip a run while the previous one runs), "replace" (stop it, then run) or "allow"',
+    })
+    .default('forbid'),
+  retries: z
+    .int({ error: 'must be a whole number of retries after an application failure' })
+    .min(0, { error: 'cannot be negative' })
+    .max(5, { error: 'is more than 5: a job failing that often needs fixing, not retrying' })
+    .default(0),
+  capacity: z
+    .enum(['spot', 'on-demand'], {
+      error:
+        'must be "spot" (default: cheaper, falls back to on-demand) or "on-demand" (cannot be interrupted)',
+    })
+    .default('spot'),
+  enabled: z.boolean().default(true),
+  disabledReason: z.string().min(1, { error: 'is empty: say why the job is disabled' }).optional(),
+  disabledUntil: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, {
+      error: 'must be a date "YYYY-MM-DD" after which the job should be reviewed',
+    })
+    .optional(),
+};
+
+const jobSchema = z.strictObject(jobFields).superRefine((job, ctx) => {
+  if (!job.enabled && !job.disabledReason) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['disabledReason'],
+      message:
+        'is required when enabled is false: say why and until when, so nobody re-enables it blindly (a commented-out crontab line had no such note)',
+    });
+  }
+  if (job.enabled && (job.disabledReason || job.disabledUntil)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [job.disabledReason ? 'disabledReason' : 'disabledUntil'],
+      message: 'is set but the job is enabled: remove it, or set enabled: false',
+    });
+  }
+  checkFargateSize(job, ctx);
+  if (job.expectedDuration !== undefined && job.expectedDuration > job.timeout) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['expectedDuration'],
+      message: 'is longer than timeout: every run would time out; raise timeout or lower expectedDuration',
+    });
+  }
+  for (const key of Object.keys(job.secrets)) {
+    if (key in job.environment) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secrets', key],
+        message: `is also in environment: ECS rejects a variable defined twice; keep it in secrets only`,
+      });
+    }
+  }
+});
+
+const overridesSchema = z.record(z.string(), z.strictObject(jobFields).omit({ name: true }).partial());
+
+export type ScheduledJobInput = z.input<typeof jobSchema> & {
+  /** Per-environment changes, e.g. `{ staging: { enabled: false, disabledReason: '...' } }`. */
+  overrides?: z.input<typeof overridesSchema>;
+};
+
+/** A validated job, with this environment's overrides applied and defaults filled in. */
+export type ScheduledJobConfig = Omit<
+  z.output<typeof jobSchema>,
+  'timeout' | 'expectedDuration' | 'timezone'
+> & {
+  readonly timezone: string;
+  readonly timeoutSeconds: number;
+  readonly expectedDurationSeconds: number | undefined;
+};
+
+export interface ScheduleContext {
+  /** The environment being synthesized; its overrides are applied. */
+  readonly environment: string;
+  /** Every environment name, so an override for a misspelt one is caught. */
+  readonly knownEnvironments: readonly string[];
+  /** Time zone of jobs that do not set one. */
+  readonly defaultTimezone: string;
+}
+
+/**
+ * Validates config/schedules.ts for one environment. Every problem is reported at once as
+ * `<job>.<field>: <what is wrong and the fix>`.
+ */
+export function parseSchedules(
+  input: readonly unknown[],
+  context: ScheduleContext,
+  file = 'config/schedules.ts',
+): ScheduledJobConfig[] {
+  const problems: string[] = [];
+  const jobs: ScheduledJobConfig[] = [];
+  const seen = new Map<string, number>();
+
+  input.forEach((raw, index) => {
+    const entry = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    const label = typeof entry['name'] === 'string' ? entry['name'] : `jobs[${index}]`;
+    const { overrides, ...base } = entry;
+
+    const parsedOverrides = overridesSchema.safeParse(overrides ?? {});
+    if (!parsedOverrides.success) {
+      problems.push(
+        ...parsedOverrides.error.issues.map((i) =>
+          describeIssue(label, { ...i, path: ['overrides', ...i.path] }),
+        ),
+      );
+      return;
+    }
+    for (const env of Object.keys(parsedOverrides.data)) {
+      if (!context.knownEnvironments.includes(env)) {
+        problems.push(
+          `${label}.overrides.${env}: no such environment; use one of ${context.knownEnvironments.join(', ')}`,
+        );
+      }
+    }
+    const merged = { ...base, ...(parsedOverrides.data[context.environment] ?? {}) };
+    const result = jobSchema.safeParse(merged);
+    if (!result.success) {
+      problems.push(...result.error.issues.map((issue) => describeIssue(label, issue)));
+      return;
+    }
+    const { timeout, expectedDuration, timezone, ...job } = result.data;
+    const first = seen.get(job.name);
+    if (first !== undefined) {
+      problems.push(
+        `${job.name}.name: is used by jobs[${first}] and jobs[${index}]: job names must be unique`,
+      );
+      return;
+    }
+    seen.set(job.name, index);
+    jobs.push({
+      ...job,
+      timezone: timezone ?? context.defaultTimezone,
+      timeoutSeconds: timeout,
+      expectedDurationSeconds: expectedDuration,
+    });
+  });
+
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return jobs;
+}
