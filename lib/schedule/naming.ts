@@ -5,6 +5,8 @@
 export const JOB_CONTAINER_NAME = 'job';
 
 export const jobNames = (env: string) => ({
+  /** The ECS cluster jobs and workers share (PlatformStack). */
+  cluster: `${env}-batch`,
   stateMachine: `${env}-job-runner`,
   table: `${env}-batch-jobs`,
   eventBus: `${env}-batch-jobs`,

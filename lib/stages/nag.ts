@@ -1,6 +1,7 @@
 import { Stack, Stage, Validations, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { NagPackProps } from 'cdk-nag';
+import { checkTemplateLimits } from './template-limits';
 
 /**
  * cdk-nag AwsSolutions, checking exactly the stacks of one Stage.
@@ -28,7 +29,11 @@ class StageAwsSolutionsChecks extends AwsSolutionsChecks {
   }
 }
 
-/** Runs cdk-nag AwsSolutions over the stacks of `stage`; any unacknowledged finding fails synth. */
+/**
+ * Checks the stacks of `stage` at synth: cdk-nag AwsSolutions (an unacknowledged finding
+ * fails synth) and CloudFormation's template limits.
+ */
 export function checkStage(stage: Stage): void {
   Validations.of(stage).addPlugins(new StageAwsSolutionsChecks(stage, { verbose: true }));
+  checkTemplateLimits(stage);
 }

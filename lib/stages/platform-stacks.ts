@@ -1,12 +1,26 @@
 import { Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../config';
+import { shardJobs } from '../schedule/sharding';
+import { JobRunnerStack } from '../stacks/job-runner-stack';
+import { JobsStack } from '../stacks/jobs-stack';
 import { NetworkStack } from '../stacks/network-stack';
+import { PlatformStack } from '../stacks/platform-stack';
 
 /** Typed handles on every stack of one environment. */
 export interface PlatformStacks {
   readonly network: NetworkStack;
+  readonly platform: PlatformStack;
+  readonly jobRunner: JobRunnerStack;
+  /** The scheduled jobs, spread over as many stacks as CloudFormation's limits need. */
+  readonly jobs: readonly JobsStack[];
 }
+
+/**
+ * Jobs per job stack: 2 resources each plus 5 shared keeps a stack near 305 of the 500
+ * allowed resources, and a template well under 1 MB even with long commands and many secrets.
+ */
+export const MAX_JOBS_PER_STACK = 150;
 
 /**
  * The one place that wires batch-platform's stacks together. `createApp` calls it on the
@@ -29,6 +43,34 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     config: environment,
   });
 
+  const platform = new PlatformStack(scope, 'Platform', {
+    ...stackProps('Platform', 'ECS cluster and alarm topic shared by jobs and workers'),
+    config: environment,
+    vpc: network.vpc,
+  });
+
+  const jobRunner = new JobRunnerStack(scope, 'JobRunner', {
+    ...stackProps('JobRunner', 'job runner state machine, run records and job events'),
+    config: environment,
+    vpc: network.vpc,
+    cluster: platform.cluster,
+    alarmTopic: platform.alarmTopic,
+  });
+
+  const jobs = shardJobs(config.schedules, MAX_JOBS_PER_STACK).map((shardJobsList, shard) => {
+    const name = `Jobs${shard}`;
+    return new JobsStack(scope, name, {
+      ...stackProps(name, `scheduled jobs, share ${shard}`),
+      environment: environment.name,
+      shard,
+      jobs: shardJobsList,
+      stateMachine: jobRunner.runner.stateMachine,
+      logGroup: jobRunner.runner.jobLogGroup,
+      deadLetterQueue: jobRunner.deadLetterQueue,
+      scheduleGroup: jobRunner.scheduleGroup,
+    });
+  });
+
   Tags.of(scope).add('batch-platform:environment', environment.name);
-  return { network };
+  return { network, platform, jobRunner, jobs };
 }

@@ -1,0 +1,155 @@
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+
+/** Run records are kept this long (DynamoDB TTL), long enough to compare a month with the last. */
+export const RUN_RECORD_DAYS = 180;
+
+const STATUSES = ['Succeeded', 'Failed', 'TimedOut', 'Skipped'] as const;
+
+/** What the job runner passes: its whole state plus context-object fields. */
+export const recorderEventSchema = z.object({
+  state: z.object({
+    job: z.object({
+      name: z.string().min(1),
+      taskFamily: z.string(),
+      concurrency: z.string(),
+      retries: z.number(),
+    }),
+    trigger: z.enum(['schedule', 'manual']),
+    slot: z.string().min(1),
+    run: z.object({
+      attempt: z.number().int().min(0),
+      capacity: z.enum(['spot', 'on-demand']),
+      fellBack: z.boolean(),
+      fallbackReason: z.string().optional(),
+    }),
+    outcome: z.object({ status: z.enum(STATUSES), reason: z.string() }),
+    task: z.object({ taskArn: z.string(), exitCode: z.number().optional() }).optional(),
+    error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+    failure: z
+      .object({
+        task: z
+          .object({
+            TaskArn: z.string().optional(),
+            StopCode: z.string().optional(),
+            StoppedReason: z.string().optional(),
+            Containers: z
+              .array(z.object({ ExitCode: z.number().optional(), Reason: z.string().optional() }))
+              .optional(),
+          })
+          .passthrough(),
+      })
+      .optional(),
+  }),
+  executionArn: z.string().min(1),
+  executionName: z.string().min(1),
+  startedAt: z.string().min(1),
+  endedAt: z.string().min(1),
+});
+
+export type RecorderEvent = z.infer<typeof recorderEventSchema>;
+export type RunStatus = (typeof STATUSES)[number];
+
+export interface RunRecord {
+  readonly job: string;
+  readonly environment: string;
+  readonly slot: string;
+  readonly trigger: 'schedule' | 'manual';
+  readonly status: RunStatus;
+  readonly reason: string;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationSeconds: number;
+  readonly attempts: number;
+  readonly capacity: 'spot' | 'on-demand';
+  readonly fellBackToOnDemand: boolean;
+  readonly executionArn: string;
+  readonly exitCode?: number;
+  readonly taskArn?: string;
+  readonly logStream?: string;
+}
+
+/** Turns the runner's state into the run record operators read (`npm run job -- status`). */
+export function toRunRecord(event: RecorderEvent, environment: string): RunRecord {
+  const { state } = event;
+  const stopped = state.failure?.task;
+  const taskArn = state.task?.taskArn ?? stopped?.TaskArn;
+  const exitCode = state.task?.exitCode ?? stopped?.Containers?.[0]?.ExitCode;
+  const detail = [stopped?.StoppedReason, stopped?.Containers?.[0]?.Reason].filter(Boolean).join('; ');
+  const taskId = taskArn?.split('/').pop();
+  return {
+    job: state.job.name,
+    environment,
+    slot: state.slot,
+    trigger: state.trigger,
+    status: state.outcome.status,
+    reason: detail ? `${state.outcome.reason} (${detail})` : state.outcome.reason,
+    startedAt: event.startedAt,
+    endedAt: event.endedAt,
+    durationSeconds: Math.max(
+      0,
+      Math.round((Date.parse(event.endedAt) - Date.parse(event.startedAt)) / 1000),
+    ),
+    attempts: state.run.attempt + (state.outcome.status === 'Skipped' ? 0 : 1),
+    capacity: state.run.capacity,
+    fellBackToOnDemand: state.run.fellBack,
+    executionArn: event.executionArn,
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(taskArn ? { taskArn } : {}),
+    // awslogs stream name: <prefix>/<container>/<task id>; the prefix is the job name.
+    ...(taskId ? { logStream: `${state.job.name}/job/${taskId}` } : {}),
+  };
+}
+
+export interface RecorderDeps {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly environment: string;
+  readonly now: () => Date;
+}
+
+/** Writes the record and returns the event for the runner to publish as `Job<Status>`. */
+export async function recordRun(
+  event: RecorderEvent,
+  deps: RecorderDeps,
+): Promise<{ detailType: string; detail: RunRecord }> {
+  const record = toRunRecord(event, deps.environment);
+  await deps.ddb.send(
+    new PutCommand({
+      TableName: deps.tableName,
+      Item: {
+        pk: `RUN#${record.job}`,
+        sk: `${record.startedAt}#${event.executionName}`,
+        ...record,
+        ttl: Math.floor(deps.now().getTime() / 1000) + RUN_RECORD_DAYS * 86_400,
+      },
+    }),
+  );
+  return { detailType: `Job${record.status}`, detail: record };
+}
+
+/**
+ * CloudWatch embedded-metric-format line: per-job counts and duration without an API call
+ * or a resource per job, so a per-job alarm can be added on `Job` when someone needs one.
+ */
+export function metricLine(record: RunRecord, timestamp: Date): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: timestamp.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: 'BatchPlatform/Jobs',
+          Dimensions: [['Environment', 'Job']],
+          Metrics: [
+            { Name: record.status, Unit: 'Count' },
+            { Name: 'DurationSeconds', Unit: 'Seconds' },
+          ],
+        },
+      ],
+    },
+    Environment: record.environment,
+    Job: record.job,
+    [record.status]: 1,
+    DurationSeconds: record.durationSeconds,
+  });
+}

@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface NodeFunctionProps {
+  /** Folder under lambda/ holding `handler.ts`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  readonly logRetention: logs.RetentionDays;
+  /** VPC whose private subnets the function runs in. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Longest a single invocation may run.
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Whether the log group survives stack deletion.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The one set of defaults for every batch-platform Lambda: current Node runtime on arm64,
+ * esbuild bundle (minified, source maps), its own log group with retention, and a role
+ * with no managed policies so each function holds only what it is granted.
+ */
+export class NodeFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    logGroup.grantWrite(this.role);
+    // VPC functions need to manage their ENIs; the managed policy for this is scoped by AWS
+    // to exactly these EC2 actions, which cannot be narrowed to resources.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'EC2 network-interface actions for running in the VPC and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions',
+    });
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(__dirname, '..', '..', 'lambda', props.entry, 'handler.ts'),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        // The runtime ships AWS SDK v3, but bundling pins the version we tested against.
+        externalModules: [],
+      },
+    });
+  }
+}
