@@ -63,6 +63,7 @@ export const schedules: ScheduledJobInput[] = [
     notify: '#sre-batch',
     cron: '0 9 ? * MON-FRI *', // 09:00 JST on weekdays
     command: ['node', 'main.js', 'post-digest'],
+    environment: { DIGEST_API_URL: 'https://status.internal.example.com/v1/digest' },
     secrets: { SLACK_WEBHOOK_URL: { secretsManager: 'batch/slack-webhooks', field: 'sre' } },
     timeout: '10m',
     expectedDuration: '1m',

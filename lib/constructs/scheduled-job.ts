@@ -65,7 +65,8 @@ export class ScheduledJob extends Construct {
     const container = this.taskDefinition.addContainer(JOB_CONTAINER_NAME, {
       image: shared.image(job),
       command: [...job.command],
-      environment: { JOB_NAME: job.name, ...job.environment },
+      // The job's zone, so "yesterday" and "last month" mean what the schedule means.
+      environment: { JOB_NAME: job.name, JOB_TIME_ZONE: job.timezone, ...job.environment },
       secrets: Object.fromEntries(
         Object.entries(job.secrets).map(([name, ref]) => [name, this.secret(name, ref)]),
       ),

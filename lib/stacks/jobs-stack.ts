@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -62,7 +63,9 @@ export class JobsStack extends Stack {
       if (!cached) {
         cached =
           'directory' in job.image
-            ? ecs.ContainerImage.fromAsset(path.join(CONTAINERS_DIR, job.image.directory))
+            ? ecs.ContainerImage.fromAsset(path.join(CONTAINERS_DIR, job.image.directory), {
+                platform: Platform.LINUX_AMD64, // Fargate Spot runs x86_64 only
+              })
             : ecs.ContainerImage.fromEcrRepository(
                 ecr.Repository.fromRepositoryArn(this, `Repo${images.size}`, job.image.ecrRepository),
                 job.image.tag,

@@ -9,7 +9,7 @@ import {
 
 /** CloudFormation quotas a template must stay under (Service Quotas: CloudFormation). */
 export const MAX_RESOURCES = 500;
-export const MAX_TEMPLATE_BYTES = 1_048_576; // template body in S3: 1 MB
+export const MAX_TEMPLATE_BYTES = 1_000_000; // 1 MB template body in S3, as CDK itself counts it
 
 /**
  * Fails synth when a template exceeds CloudFormation's resource or size limit, so a config

@@ -42,7 +42,8 @@ export type RunTaskParams = {
 export type EcsBehaviour = (
   params: RunTaskParams,
   world: World,
-) => Promise<{ taskArn: string; exitCode: number }>;
+) => StoppedTask | Promise<StoppedTask>;
+type StoppedTask = { taskArn: string; exitCode: number };
 
 interface Lease {
   holder: string;
@@ -71,7 +72,7 @@ export class World {
   readonly slots = new Map<string, string>();
   readonly executions = new Map<string, Execution>();
   readonly tasks = new Map<string, { startedBy: string; capacity: string; stopped: boolean }>();
-  ecs: EcsBehaviour = async (params, world) => ({ taskArn: world.startTask(params), exitCode: 0 });
+  ecs: EcsBehaviour = (params, world) => ({ taskArn: world.startTask(params), exitCode: 0 });
   failPutEvents = false;
   now = new Date('2026-11-23T03:00:00Z');
   private taskSeq = 0;

@@ -1,0 +1,46 @@
+import type { PlatformConfig, ScheduledJobConfig } from '../../lib/config';
+import { nextRuns } from '../../lib/schedule/aws-cron';
+import type { Output } from './output';
+import { formatInZone } from './time';
+
+export const NEXT_RUNS = 3;
+
+/**
+ * Every job of the environment with its schedule and next runs, from config alone: no AWS
+ * call, so it works on any machine and shows what a change to config/schedules.ts will do.
+ */
+export function listJobs(config: PlatformConfig, from: Date, out: Output): void {
+  const { environment: env, schedules } = config;
+  out.line(
+    `${env.name} (account ${env.account}, ${env.region}): ${schedules.length} jobs, next runs after ${formatInZone(from, env.defaultTimezone)}`,
+  );
+  out.line();
+  const nameWidth = Math.max(...schedules.map((j) => j.name.length));
+  const cronWidth = Math.max(...schedules.map((j) => j.cron.length));
+  const zoneWidth = Math.max(...schedules.map((j) => j.timezone.length));
+  for (const job of schedules) {
+    out.line(
+      [
+        job.name.padEnd(nameWidth),
+        job.cron.padEnd(cronWidth),
+        job.timezone.padEnd(zoneWidth),
+        state(job),
+      ].join('  '),
+    );
+    out.line(`    ${upcoming(job, from)}`);
+  }
+}
+
+function state(job: ScheduledJobConfig): string {
+  if (job.enabled) return 'enabled';
+  const until = job.disabledUntil ? ` until ${job.disabledUntil}` : '';
+  return `disabled${until}: ${job.disabledReason ?? 'no reason given'}`;
+}
+
+function upcoming(job: ScheduledJobConfig, from: Date): string {
+  // A disabled job's schedule exists but is switched off in Scheduler: it has no next run.
+  if (!job.enabled) return 'no runs while disabled';
+  const runs = nextRuns(job.cron, job.timezone, from, NEXT_RUNS);
+  if (runs.length === 0) return 'no future runs (its year field has passed)';
+  return `next ${runs.map((r) => formatInZone(r, job.timezone)).join(', ')}`;
+}

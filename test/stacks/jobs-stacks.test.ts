@@ -1,0 +1,133 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config';
+import { jobRunnerDefinition } from '../job-runner/definition';
+import { synthPlatform } from '../support/synth';
+
+describe('JobRunner stack', () => {
+  const template = () => synthPlatform('sandbox').templates['JobRunner']!;
+
+  it('runs one standard state machine with full logging and tracing', () => {
+    template().resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template().hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'sandbox-job-runner',
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('keeps job specifics out of the definition, so it does not grow with jobs', () => {
+    const definition = JSON.stringify(jobRunnerDefinition(template()));
+    for (const job of loadConfig('sandbox').schedules) expect(definition).not.toContain(job.name);
+    expect(definition).toContain('"TaskDefinition.$":"$.job.taskFamily"');
+    expect(definition).toContain('"TimeoutSecondsPath":"$.job.timeoutSeconds"');
+    expect(definition).toContain('"CapacityProvider":"FARGATE_SPOT"');
+    expect(definition).toContain('"AssignPublicIp":"DISABLED"');
+  });
+
+  it('keeps leases and run records in an encrypted table with point-in-time recovery and TTL', () => {
+    template().hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'sandbox-batch-jobs',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+  });
+
+  it('lets the runner start only this environment’s job families, on its cluster', () => {
+    const policies = JSON.stringify(template().findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(':task-definition/sandbox-job-*:*');
+    expect(policies).toContain('"ecs:cluster"');
+    expect(policies).toMatch(/"iam:PassedToService":"ecs-tasks.amazonaws.com"/);
+  });
+
+  it('retains data in production only', () => {
+    synthPlatform('production').templates['JobRunner']!.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    template().hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+
+  it('alarms when Scheduler cannot deliver a start, and when a runner function fails', () => {
+    template().resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+});
+
+describe('Jobs stacks', () => {
+  const sandbox = () => synthPlatform('sandbox');
+  const jobs = () => loadConfig('sandbox').schedules;
+
+  it('hold one schedule and one task definition per job and nothing else per job', () => {
+    const { templates } = sandbox();
+    const jobStacks = Object.keys(templates).filter((k) => k.startsWith('Jobs'));
+    expect(jobStacks).toEqual(['Jobs0']);
+    const t = templates['Jobs0']!;
+    t.resourceCountIs('AWS::Scheduler::Schedule', jobs().length);
+    t.resourceCountIs('AWS::ECS::TaskDefinition', jobs().length);
+    t.resourceCountIs('AWS::IAM::Role', 3); // execution, task and scheduler roles, shared
+  });
+
+  it('schedules each job in its own time zone, with retries and a DLQ, and the scheduled time as its slot', () => {
+    const t = sandbox().templates['Jobs0']!;
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'sandbox-nightly-sales-report-0',
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        Input: Match.stringLikeRegexp('"slot":"<aws.scheduler.scheduled-time>"'),
+      }),
+    });
+  });
+
+  it('keeps a disabled job’s schedule, switched off', () => {
+    sandbox().templates['Jobs0']!.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'sandbox-legacy-ftp-import-0',
+      State: 'DISABLED',
+    });
+    synthPlatform('staging').templates['Jobs0']!.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'staging-weekly-backup-verify-0',
+      State: 'DISABLED',
+    });
+  });
+
+  it('runs containers as non-root on a read-only root filesystem with a 120 s stop timeout', () => {
+    sandbox().templates['Jobs0']!.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Family: 'sandbox-job-nightly-sales-report',
+      Cpu: '1024',
+      Memory: '2048',
+      RequiresCompatibilities: ['FARGATE'],
+      RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'job',
+          User: '1000',
+          ReadonlyRootFilesystem: true,
+          StopTimeout: 120,
+          Command: ['node', 'main.js', 'sales-report'],
+          LogConfiguration: Match.objectLike({
+            LogDriver: 'awslogs',
+            Options: Match.objectLike({ 'awslogs-stream-prefix': 'nightly-sales-report' }),
+          }),
+          Secrets: [{ Name: 'SLACK_WEBHOOK_URL', ValueFrom: Match.anyValue() }],
+        }),
+      ],
+    });
+  });
+
+  it('passes secrets by reference: no secret value appears in any template', () => {
+    const all = JSON.stringify(Object.values(sandbox().templates).map((t) => t.toJSON()));
+    expect(all).not.toMatch(/PARTNER_API_KEY"?,"Value"/);
+    expect(all).toContain('/batch/billing/api-token');
+    expect(all).toContain('secret:batch/slack-webhooks:sales::');
+  });
+});
