@@ -87,8 +87,9 @@ export class NodeFunction extends Construct {
         minify: true,
         sourceMap: true,
         target: 'node24',
-        // The runtime ships AWS SDK v3, but bundling pins the version we tested against.
-        externalModules: [],
+        // The Node.js runtime ships AWS SDK v3: bundling it would add ~900 KB per function
+        // and slow every cold start. zod and Powertools are bundled (tree-shaken).
+        externalModules: ['@aws-sdk/*'],
       },
     });
   }

@@ -1,4 +1,5 @@
 import { Stack, Stage, Validations, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { NagPackProps } from 'cdk-nag';
 import { checkTemplateLimits } from './template-limits';
@@ -36,4 +37,22 @@ class StageAwsSolutionsChecks extends AwsSolutionsChecks {
 export function checkStage(stage: Stage): void {
   Validations.of(stage).addPlugins(new StageAwsSolutionsChecks(stage, { verbose: true }));
   checkTemplateLimits(stage);
+}
+
+/**
+ * The id of cdk-nag's IAM5 finding for a wildcard resource, rendered as cdk-nag renders it
+ * (`Ref` as `<AWS::Partition>`, `Fn::GetAtt` as `<Logical.Arn>`). Deriving it from the same
+ * ARN the policy uses keeps an acknowledgement from silently going stale.
+ */
+export function nagWildcard(scope: IConstruct, arn: string): string {
+  const resolved: unknown = Stack.of(scope).resolve(arn);
+  const render = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const token = part as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+    if (token.Ref) return `<${token.Ref}>`;
+    if (token['Fn::GetAtt']) return `<${token['Fn::GetAtt'].join('.')}>`;
+    if (token['Fn::Join']) return token['Fn::Join'][1].map(render).join(token['Fn::Join'][0]);
+    throw new Error(`nagWildcard: cannot render ${JSON.stringify(part)}`);
+  };
+  return `AwsSolutions-IAM5[Resource::${render(resolved)}]`;
 }

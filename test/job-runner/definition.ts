@@ -3,7 +3,14 @@ import type { Template } from 'aws-cdk-lib/assertions';
 export const ACCOUNT = '111111111111';
 export const REGION = 'ap-northeast-1';
 
-type Token = string | { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::ImportValue'?: unknown };
+type Token =
+  | string
+  | {
+      Ref?: string;
+      'Fn::GetAtt'?: [string, string];
+      'Fn::ImportValue'?: unknown;
+      'Fn::GetStackOutput'?: { OutputName: string };
+    };
 
 /**
  * The job runner's Amazon States Language definition exactly as synthesized, with
@@ -56,6 +63,7 @@ function literal(token: Token): string {
     const [id, attr] = token['Fn::GetAtt'];
     return attr === 'Arn' ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${id}` : `${id}.${attr}`;
   }
+  if (token['Fn::GetStackOutput']) return `output-${token['Fn::GetStackOutput'].OutputName}`;
   if (token['Fn::ImportValue'] !== undefined)
     return `imported-${JSON.stringify(token['Fn::ImportValue']).replace(/[^A-Za-z0-9]/g, '')}`;
   throw new Error(`unexpected token in definition: ${JSON.stringify(token)}`);

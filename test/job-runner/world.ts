@@ -39,10 +39,7 @@ export type RunTaskParams = {
   NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: string } };
 };
 /** How ECS behaves in a scenario: resolve with the stopped task, or throw a StateError. */
-export type EcsBehaviour = (
-  params: RunTaskParams,
-  world: World,
-) => StoppedTask | Promise<StoppedTask>;
+export type EcsBehaviour = (params: RunTaskParams, world: World) => StoppedTask | Promise<StoppedTask>;
 type StoppedTask = { taskArn: string; exitCode: number };
 
 interface Lease {

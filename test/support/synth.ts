@@ -4,6 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig, type PlatformConfig } from '../../lib/config';
 import { createApp, type BatchPlatformApp } from '../../lib/stages/create-app';
+import { cdkJsonContext } from './cdk-context';
 
 export interface SynthesizedPlatform extends BatchPlatformApp {
   readonly app: App;
@@ -32,6 +33,7 @@ export function synthPlatform(
 
   const app = new App({
     context: {
+      ...cdkJsonContext(),
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
       // Report nag findings in the assembly instead of throwing, so a test can list them.
       '@aws-cdk/core:failSynthOnValidationErrors': false,

@@ -1,4 +1,4 @@
-import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -11,6 +11,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { jobNames } from '../../schedule/naming';
+import { nagWildcard } from '../../stages/nag';
 import { NodeFunction } from '../node-function';
 import { jobRunnerDefinition } from './definition';
 
@@ -86,11 +87,11 @@ export class JobRunner extends Construct {
     lease.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['states:DescribeExecution'],
-        resources: [this.executionArnPattern(names.stateMachine)],
+        resources: [this.executionArns(names.stateMachine)],
       }),
     );
     Validations.of(lease.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagExecutionArns(Stack.of(this), names.stateMachine)}]`,
+      id: nagWildcard(this, this.executionArns(names.stateMachine)),
       reason:
         'A lease holder is any execution of this state machine; DescribeExecution checks whether it still runs',
     });
@@ -136,7 +137,7 @@ export class JobRunner extends Construct {
   }
 
   /** Execution ARNs of this runner; ARN shape `...:execution:<state machine>:<name>`. */
-  private executionArnPattern(stateMachineName: string): string {
+  private executionArns(stateMachineName: string): string {
     return Stack.of(this).formatArn({
       service: 'states',
       resource: 'execution',
@@ -153,30 +154,31 @@ export class JobRunner extends Construct {
     const stack = Stack.of(this);
     const names = jobNames(props.environment);
     const role = this.stateMachine.role;
+    const jobFamilies = stack.formatArn({
+      service: 'ecs',
+      resource: 'task-definition',
+      resourceName: `${names.taskFamily('*')}:*`,
+    });
+    const clusterTasks = stack.formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${names.cluster}/*`,
+    });
+    const jobRoles = stack.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: `${props.environment}-job-*`,
+    });
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['ecs:RunTask'],
-        resources: [
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'task-definition',
-            resourceName: `${names.taskFamily('*')}:*`,
-          }),
-        ],
+        resources: [jobFamilies],
         conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ecs:StopTask', 'ecs:DescribeTasks'],
-        resources: [
-          stack.formatArn({
-            service: 'ecs',
-            resource: 'task',
-            resourceName: `${names.cluster}/*`,
-          }),
-        ],
-      }),
+      new iam.PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [clusterTasks] }),
     );
     // runTask.sync learns that a task stopped through this managed EventBridge rule.
     role.addToPrincipalPolicy(
@@ -194,37 +196,30 @@ export class JobRunner extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],
-        resources: [
-          stack.formatArn({
-            service: 'iam',
-            region: '',
-            resource: 'role',
-            resourceName: `${props.environment}-job-*`,
-          }),
-        ],
+        resources: [jobRoles],
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     );
     Validations.of(role).acknowledge(
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${stack.region}:${stack.account}:task-definition/${names.taskFamily('*')}:*]`,
+        id: nagWildcard(this, jobFamilies),
         reason: `Jobs are added in config without changing the runner; the wildcard is limited to this environment's job families (${names.taskFamily('*')}) and to this cluster by condition`,
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${stack.region}:${stack.account}:task/${names.cluster}/*]`,
+        id: nagWildcard(this, clusterTasks),
         reason: 'Task ids are random; StopTask/DescribeTasks are limited to tasks of this cluster',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagExecutionArns(stack, names.stateMachine)}]`,
+        id: nagWildcard(this, this.executionArns(names.stateMachine)),
         reason:
           'concurrency "replace" stops the previous execution of this state machine; its name is only known at run time',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${stack.account}:role/${props.environment}-job-*]`,
+        id: nagWildcard(this, jobRoles),
         reason: `Only roles named ${props.environment}-job-* (the job task and execution roles) may be passed, and only to ECS tasks`,
       },
       ...functions.map((fn) => ({
-        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+        id: nagWildcard(this, `${fn.function.functionArn}:*`),
         reason:
           "LambdaInvoke grants invoke on the function and its versions (ARN:*); the function is this runner's own",
       })),
@@ -250,9 +245,4 @@ export class JobRunner extends Construct {
         .addAlarmAction(action);
     }
   }
-}
-
-/** An execution-ARN pattern as cdk-nag prints it in a finding id. */
-function nagExecutionArns(stack: Stack, stateMachineName: string): string {
-  return `arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${stateMachineName}:*`;
 }
