@@ -1,0 +1,49 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { acquire, takeOver, type Decision, type LeaseDeps } from './lease';
+
+const common = {
+  job: z.string().min(1),
+  slot: z.string().min(1),
+  executionArn: z.string().startsWith('arn:'),
+  leaseSeconds: z.number().int().positive(),
+};
+export const leaseEventSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('acquire'), concurrency: z.enum(['forbid', 'replace', 'allow']), ...common }),
+  z.object({ action: z.literal('takeover'), previousExecutionArn: z.string().startsWith('arn:'), ...common }),
+]);
+
+const logger = new Logger({ serviceName: 'job-lease' });
+const deps: LeaseDeps = {
+  ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  sfn: new SFNClient({}),
+  tableName: process.env['TABLE_NAME'] ?? '',
+  now: () => new Date(),
+};
+
+export async function handle(event: unknown, leaseDeps: LeaseDeps): Promise<Decision> {
+  const parsed = leaseEventSchema.safeParse(event);
+  if (!parsed.success) {
+    // Thrown, not returned: the runner must not run a job on a malformed lease request.
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
+      .join('; ');
+    throw new Error(`job-lease: invalid event: ${problems}`);
+  }
+  const e = parsed.data;
+  return e.action === 'acquire' ? acquire(e, leaseDeps) : takeOver(e, leaseDeps);
+}
+
+export async function handler(event: unknown): Promise<Decision> {
+  const decision = await handle(event, deps);
+  const job = (event as { job?: string }).job;
+  logger.info('lease decision', {
+    job,
+    decision: decision.decision,
+    ...('holder' in decision ? { holder: decision.holder } : {}),
+  });
+  return decision;
+}
