@@ -145,7 +145,7 @@ describe('acquire', () => {
 
   it('allow claims the slot only: overlapping runs take no lease', async () => {
     expect(await acquire(event({ concurrency: 'allow' }), deps)).toEqual({ decision: 'run' });
-    expect(puts().map((p) => p.Item?.['pk'])).toEqual(['SLOT#nightly-report']);
+    expect(puts().map((p) => String(p.Item?.['pk']))).toEqual(['SLOT#nightly-report']);
   });
 
   it('lets a DynamoDB throttle reach Step Functions, which retries the Lambda', async () => {
