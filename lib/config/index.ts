@@ -1,20 +1,24 @@
 import * as environmentsFile from '../../config/environments';
 import * as schedulesFile from '../../config/schedules';
+import * as workersFile from '../../config/workers';
 import { parseOrThrow } from './config-error';
 import { parseEnvironments, selectEnvironment, type EnvironmentConfig } from './environment-schema';
 import { parseSchedules, type ScheduledJobConfig } from './schedule-schema';
+import { parseWorkers, type WorkerConfig } from './worker-schema';
 import { toolingSchema, type ToolingConfig } from './tooling-schema';
 
 export { ConfigError } from './config-error';
 export type { EnvironmentConfig } from './environment-schema';
 export type { ToolingConfig } from './tooling-schema';
 export type { ScheduledJobConfig } from './schedule-schema';
+export type { WorkerConfig } from './worker-schema';
 
 /** Everything one synthesis of batch-platform needs, validated. */
 export interface PlatformConfig {
   readonly environment: EnvironmentConfig;
   readonly tooling: ToolingConfig;
   readonly schedules: readonly ScheduledJobConfig[];
+  readonly workers: readonly WorkerConfig[];
 }
 
 /** Files under config/ as plain data, so tests can feed variants through the same validation. */
@@ -22,12 +26,14 @@ export interface ConfigSources {
   readonly environments: Record<string, unknown>;
   readonly tooling: unknown;
   readonly schedules: readonly unknown[];
+  readonly workers: readonly unknown[];
 }
 
 export const configFiles: ConfigSources = {
   environments: environmentsFile.environments,
   tooling: environmentsFile.tooling,
   schedules: schedulesFile.schedules,
+  workers: workersFile.workers,
 };
 
 export const DEFAULT_ENVIRONMENT = environmentsFile.defaultEnvironment;
@@ -43,6 +49,10 @@ export function loadConfig(envName: string, sources: ConfigSources = configFiles
       environment: envName,
       knownEnvironments: Object.keys(environments),
       defaultTimezone: environment.defaultTimezone,
+    }),
+    workers: parseWorkers(sources.workers, {
+      environment: envName,
+      knownEnvironments: Object.keys(environments),
     }),
   };
 }

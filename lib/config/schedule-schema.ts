@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { awsCronProblem } from '../schedule/aws-cron';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
-import { ConfigError, describeIssue } from './config-error';
 import { durationSchema } from './duration';
+import { parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
@@ -101,11 +101,11 @@ const jobSchema = z.strictObject(jobFields).superRefine((job, ctx) => {
   }
 });
 
-const overridesSchema = z.record(z.string(), z.strictObject(jobFields).omit({ name: true }).partial());
+const jobOverrideSchema = z.strictObject(jobFields).omit({ name: true }).partial();
 
 export type ScheduledJobInput = z.input<typeof jobSchema> & {
   /** Per-environment changes, e.g. `{ staging: { enabled: false, disabledReason: '...' } }`. */
-  overrides?: z.input<typeof overridesSchema>;
+  overrides?: Record<string, z.input<typeof jobOverrideSchema>>;
 };
 
 /** A validated job, with this environment's overrides applied and defaults filled in. */
@@ -118,11 +118,7 @@ export type ScheduledJobConfig = Omit<
   readonly expectedDurationSeconds: number | undefined;
 };
 
-export interface ScheduleContext {
-  /** The environment being synthesized; its overrides are applied. */
-  readonly environment: string;
-  /** Every environment name, so an override for a misspelt one is caught. */
-  readonly knownEnvironments: readonly string[];
+export interface ScheduleContext extends EntriesContext {
   /** Time zone of jobs that do not set one. */
   readonly defaultTimezone: string;
 }
@@ -136,54 +132,15 @@ export function parseSchedules(
   context: ScheduleContext,
   file = 'config/schedules.ts',
 ): ScheduledJobConfig[] {
-  const problems: string[] = [];
-  const jobs: ScheduledJobConfig[] = [];
-  const seen = new Map<string, number>();
-
-  input.forEach((raw, index) => {
-    const entry = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-    const label = typeof entry['name'] === 'string' ? entry['name'] : `jobs[${index}]`;
-    const { overrides, ...base } = entry;
-
-    const parsedOverrides = overridesSchema.safeParse(overrides ?? {});
-    if (!parsedOverrides.success) {
-      problems.push(
-        ...parsedOverrides.error.issues.map((i) =>
-          describeIssue(label, { ...i, path: ['overrides', ...i.path] }),
-        ),
-      );
-      return;
-    }
-    for (const env of Object.keys(parsedOverrides.data)) {
-      if (!context.knownEnvironments.includes(env)) {
-        problems.push(
-          `${label}.overrides.${env}: no such environment; use one of ${context.knownEnvironments.join(', ')}`,
-        );
-      }
-    }
-    const merged = { ...base, ...(parsedOverrides.data[context.environment] ?? {}) };
-    const result = jobSchema.safeParse(merged);
-    if (!result.success) {
-      problems.push(...result.error.issues.map((issue) => describeIssue(label, issue)));
-      return;
-    }
-    const { timeout, expectedDuration, timezone, ...job } = result.data;
-    const first = seen.get(job.name);
-    if (first !== undefined) {
-      problems.push(
-        `${job.name}.name: is used by jobs[${first}] and jobs[${index}]: job names must be unique`,
-      );
-      return;
-    }
-    seen.set(job.name, index);
-    jobs.push({
-      ...job,
-      timezone: timezone ?? context.defaultTimezone,
-      timeoutSeconds: timeout,
-      expectedDurationSeconds: expectedDuration,
-    });
-  });
-
-  if (problems.length > 0) throw new ConfigError(file, problems);
-  return jobs;
+  return parseEntries(input, context, {
+    file,
+    kind: 'jobs',
+    schema: jobSchema,
+    overrideSchema: jobOverrideSchema,
+  }).map(({ timeout, expectedDuration, timezone, ...job }) => ({
+    ...job,
+    timezone: timezone ?? context.defaultTimezone,
+    timeoutSeconds: timeout,
+    expectedDurationSeconds: expectedDuration,
+  }));
 }

@@ -4,15 +4,13 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { SecretRef } from '../config/common-schema';
 import type { ScheduledJobConfig } from '../config/schedule-schema';
 import { JOB_CONTAINER_NAME, jobNames } from '../schedule/naming';
 import { jobRunnerInput } from '../schedule/runner-input';
+import { containerSecret } from './container-secret';
 
 /** What every job of one job stack shares, so a job costs only its schedule and task definition. */
 export interface JobStackShared {
@@ -68,7 +66,7 @@ export class ScheduledJob extends Construct {
       // The job's zone, so "yesterday" and "last month" mean what the schedule means.
       environment: { JOB_NAME: job.name, JOB_TIME_ZONE: job.timezone, ...job.environment },
       secrets: Object.fromEntries(
-        Object.entries(job.secrets).map(([name, ref]) => [name, this.secret(name, ref)]),
+        Object.entries(job.secrets).map(([name, ref]) => [name, containerSecret(this, name, ref)]),
       ),
       logging: ecs.LogDrivers.awsLogs({ logGroup: shared.logGroup, streamPrefix: job.name }),
       readonlyRootFilesystem: true,
@@ -99,19 +97,5 @@ export class ScheduledJob extends Construct {
         maxEventAge: Duration.hours(1),
       }),
     });
-  }
-
-  private secret(name: string, ref: SecretRef): ecs.Secret {
-    if ('ssmParameter' in ref) {
-      return ecs.Secret.fromSsmParameter(
-        ssm.StringParameter.fromSecureStringParameterAttributes(this, `Param${name}`, {
-          parameterName: ref.ssmParameter,
-        }),
-      );
-    }
-    const secret = ref.secretsManager.startsWith('arn:')
-      ? secretsmanager.Secret.fromSecretCompleteArn(this, `Secret${name}`, ref.secretsManager)
-      : secretsmanager.Secret.fromSecretNameV2(this, `Secret${name}`, ref.secretsManager);
-    return ecs.Secret.fromSecretsManager(secret, ref.field);
   }
 }

@@ -6,6 +6,7 @@ import { JobRunnerStack } from '../stacks/job-runner-stack';
 import { JobsStack } from '../stacks/jobs-stack';
 import { NetworkStack } from '../stacks/network-stack';
 import { PlatformStack } from '../stacks/platform-stack';
+import { WorkersStack } from '../stacks/workers-stack';
 
 /** Typed handles on every stack of one environment. */
 export interface PlatformStacks {
@@ -14,6 +15,7 @@ export interface PlatformStacks {
   readonly jobRunner: JobRunnerStack;
   /** The scheduled jobs, spread over as many stacks as CloudFormation's limits need. */
   readonly jobs: readonly JobsStack[];
+  readonly workers: WorkersStack;
 }
 
 /**
@@ -71,6 +73,15 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     });
   });
 
+  const workers = new WorkersStack(scope, 'Workers', {
+    ...stackProps('Workers', 'resident SQS workers'),
+    config: environment,
+    workers: config.workers,
+    vpc: network.vpc,
+    cluster: platform.cluster,
+    alarmTopic: platform.alarmTopic,
+  });
+
   Tags.of(scope).add('batch-platform:environment', environment.name);
-  return { network, platform, jobRunner, jobs };
+  return { network, platform, jobRunner, jobs, workers };
 }

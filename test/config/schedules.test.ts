@@ -165,7 +165,7 @@ describe('config/schedules.ts', () => {
 
   it('rejects duplicate names, naming both entries', () => {
     expect(problemsOf([job, { ...job }])).toEqual([
-      'nightly-report.name: is used by jobs[0] and jobs[1]: job names must be unique',
+      'nightly-report.name: is used by jobs[0] and jobs[1]: names must be unique',
     ]);
   });
 

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Handler } from '../worker';
+
+/** The message shape producers put on a relay queue. */
+export const relayMessageSchema = z.object({
+  eventId: z.string().min(1),
+  type: z.string().min(1),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+export interface WebhookRelayOptions {
+  readonly targetUrl: string;
+  readonly token: string;
+  readonly fetch?: typeof fetch;
+  /** Per-request timeout. @default 15_000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * POSTs each event to the target with a bearer token and an idempotency key (the event id),
+ * so a message SQS delivers twice is applied once by a target that honours the key.
+ * A malformed body or a non-2xx answer rejects: the message stays on the queue and, after
+ * maxReceiveCount attempts, lands in the dead-letter queue, where it can be inspected.
+ */
+export function webhookRelay(options: WebhookRelayOptions): Handler {
+  const doFetch = options.fetch ?? fetch;
+  return async (body, signal) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      throw new Error('message body is not JSON');
+    }
+    const message = relayMessageSchema.parse(json);
+    const response = await doFetch(options.targetUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${options.token}`,
+        'idempotency-key': message.eventId,
+      },
+      body: JSON.stringify(message),
+      signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)]),
+    });
+    if (!response.ok) throw new Error(`target answered ${response.status} for event ${message.eventId}`);
+  };
+}

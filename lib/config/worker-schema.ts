@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
+import { durationSchema } from './duration';
+import { parseEntries, type EntriesContext } from './entries';
+import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
+
+/** SQS's limits for a queue's visibility timeout and a redrive policy's maxReceiveCount. */
+const MAX_VISIBILITY_SECONDS = 12 * 3600;
+
+const workerFields = {
+  name: resourceName,
+  description: z.string({ error: 'is required: one line saying what the worker does' }).min(1),
+  owner: z
+    .string({ error: 'is required: the team that answers for this worker, e.g. "sre"' })
+    .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
+  image: imageSchema.default({ directory: 'sqs-worker' }),
+  command: commandSchema,
+  environment: envVarsSchema,
+  secrets: secretsSchema,
+  cpu: cpuSchema.default(256),
+  memory: memorySchema.default(512),
+  /**
+   * The queue the worker reads: created here (with its DLQ) unless `importedQueueArn` names
+   * one owned elsewhere, whose redrive policy is then its owner's business.
+   */
+  importedQueueArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/, {
+      error: 'must be an SQS queue ARN, e.g. "arn:aws:sqs:ap-northeast-1:123456789012:orders"',
+    })
+    .optional(),
+  /** The longest one message may take to process; the visibility timeout must exceed it. */
+  maxProcessingTime: durationSchema,
+  visibilityTimeout: durationSchema.refine((s) => s <= MAX_VISIBILITY_SECONDS, {
+    error: 'is longer than 12h, the most SQS allows',
+  }),
+  maxReceiveCount: z
+    .int({ error: 'must be a whole number of receives before a message goes to the DLQ' })
+    .min(1, { error: 'must be at least 1' })
+    .max(1000, { error: 'is more than 1000, the most SQS allows' })
+    .default(5),
+  desiredCount: z
+    .int({ error: 'must be a whole number of tasks' })
+    .min(1, { error: 'must be at least 1' })
+    .default(1),
+  /** Never run two copies, not even during a deploy (one task, stopped before its successor starts). */
+  singleton: z.boolean().default(false),
+  scaling: z
+    .strictObject({
+      min: z.int().min(1, { error: 'must be at least 1: one task is always on-demand and polling' }),
+      max: z
+        .int()
+        .max(50, { error: 'is more than 50 tasks: raise it in review with the Fargate quota in mind' }),
+      messagesPerTask: z.int().min(1, { error: 'must be at least 1 message per task' }),
+    })
+    .optional(),
+  /** Alarm when the oldest message has waited longer than this. */
+  oldestMessageAlarm: durationSchema.default(900),
+};
+
+const workerSchema = z.strictObject(workerFields).superRefine((w, ctx) => {
+  checkFargateSize(w, ctx);
+  if (w.visibilityTimeout <= w.maxProcessingTime) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['visibilityTimeout'],
+      message: `is not longer than maxProcessingTime: a message still being processed would be delivered again to another task; set it above ${w.maxProcessingTime} s (e.g. 1.5x)`,
+    });
+  }
+  if (w.singleton && w.scaling) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scaling'],
+      message:
+        'is set on a singleton: a worker that must never run twice cannot scale; remove scaling or singleton',
+    });
+  }
+  if (w.singleton && w.desiredCount !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['desiredCount'],
+      message: `is ${w.desiredCount} on a singleton: a worker that must never run twice runs exactly 1 task`,
+    });
+  }
+  if (w.scaling && w.scaling.max < w.scaling.min) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scaling', 'max'],
+      message: `is below scaling.min (${w.scaling.min})`,
+    });
+  }
+  if (w.scaling && (w.desiredCount < w.scaling.min || w.desiredCount > w.scaling.max)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['desiredCount'],
+      message: `is ${w.desiredCount}, outside scaling ${w.scaling.min}-${w.scaling.max}: set it to scaling.min`,
+    });
+  }
+  for (const key of Object.keys(w.secrets)) {
+    if (key in w.environment) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secrets', key],
+        message: 'is also in environment: ECS rejects a variable defined twice; keep it in secrets only',
+      });
+    }
+  }
+});
+
+const workerOverrideSchema = z.strictObject(workerFields).omit({ name: true }).partial();
+
+export type WorkerInput = z.input<typeof workerSchema> & {
+  /** Per-environment changes, e.g. `{ staging: { desiredCount: 1 } }`. */
+  overrides?: Record<string, z.input<typeof workerOverrideSchema>>;
+};
+
+export type WorkerConfig = Omit<
+  z.output<typeof workerSchema>,
+  'visibilityTimeout' | 'maxProcessingTime' | 'oldestMessageAlarm'
+> & {
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxProcessingSeconds: number;
+  readonly oldestMessageAlarmSeconds: number;
+};
+
+/**
+ * Validates config/workers.ts for one environment, reporting every problem at once as
+ * `<worker>.<field>: <what is wrong and the fix>`.
+ */
+export function parseWorkers(
+  input: readonly unknown[],
+  context: EntriesContext,
+  file = 'config/workers.ts',
+): WorkerConfig[] {
+  return parseEntries(input, context, {
+    file,
+    kind: 'workers',
+    schema: workerSchema,
+    overrideSchema: workerOverrideSchema,
+  }).map(({ visibilityTimeout, maxProcessingTime, oldestMessageAlarm, ...worker }) => ({
+    ...worker,
+    visibilityTimeoutSeconds: visibilityTimeout,
+    maxProcessingSeconds: maxProcessingTime,
+    oldestMessageAlarmSeconds: oldestMessageAlarm,
+  }));
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFiles, loadConfig } from '../../lib/config';
+import type { WorkerInput } from '../../lib/config/worker-schema';
+
+const worker: WorkerInput = {
+  name: 'order-relay',
+  description: 'Relays orders',
+  owner: 'commerce',
+  command: ['node', 'main.js', 'webhook-relay'],
+  maxProcessingTime: '30s',
+  visibilityTimeout: '2m',
+};
+
+function problemsOf(workers: unknown[], env = 'sandbox'): string[] {
+  try {
+    loadConfig(env, { ...configFiles, workers });
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('expected a ConfigError, but the workers were accepted');
+}
+
+describe('config/workers.ts', () => {
+  it('accepts the shipped workers: six, two singletons, one scaled', () => {
+    const { workers } = loadConfig('production');
+    expect(workers).toHaveLength(6);
+    expect(workers.filter((w) => w.singleton)).toHaveLength(2);
+    expect(workers.filter((w) => w.scaling)).toHaveLength(1);
+  });
+
+  it('fills defaults and applies per-environment overrides', () => {
+    const [parsed] = loadConfig('sandbox', { ...configFiles, workers: [worker] }).workers;
+    expect(parsed).toMatchObject({
+      image: { directory: 'sqs-worker' },
+      cpu: 256,
+      memory: 512,
+      desiredCount: 1,
+      maxReceiveCount: 5,
+      singleton: false,
+      visibilityTimeoutSeconds: 120,
+      maxProcessingSeconds: 30,
+      oldestMessageAlarmSeconds: 900,
+    });
+    const updater = (env: string) => loadConfig(env).workers.find((w) => w.name === 'search-index-updater')!;
+    expect(updater('staging').desiredCount).toBe(1);
+    expect(updater('production').desiredCount).toBe(2);
+  });
+
+  it.each([
+    [
+      'a singleton with scaling',
+      { singleton: true, scaling: { min: 1, max: 3, messagesPerTask: 10 } },
+      /order-relay\.scaling: is set on a singleton/,
+    ],
+    [
+      'a singleton with two tasks',
+      { singleton: true, desiredCount: 2 },
+      /order-relay\.desiredCount: is 2 on a singleton/,
+    ],
+    [
+      'a visibility timeout shorter than processing',
+      { visibilityTimeout: '20s' },
+      /order-relay\.visibilityTimeout: is not longer than maxProcessingTime/,
+    ],
+    [
+      'a visibility timeout over 12h',
+      { visibilityTimeout: '13h' },
+      /order-relay\.visibilityTimeout: is longer than 12h/,
+    ],
+    [
+      'scaling max below min',
+      { scaling: { min: 3, max: 2, messagesPerTask: 10 } },
+      /order-relay\.scaling\.max: is below scaling\.min/,
+    ],
+    [
+      'scaling min 0',
+      { scaling: { min: 0, max: 2, messagesPerTask: 10 } },
+      /order-relay\.scaling\.min: must be at least 1/,
+    ],
+    [
+      'a Fargate size that does not exist',
+      { cpu: 512, memory: 512 },
+      /order-relay\.memory: memory 512 MiB does not fit cpu 512/,
+    ],
+    ['a bad name', { name: 'Order_Relay' }, /Order_Relay\.name: .*must be lowercase/],
+    ['a maxReceiveCount of 0', { maxReceiveCount: 0 }, /order-relay\.maxReceiveCount: must be at least 1/],
+    [
+      'an imported queue that is not an SQS ARN',
+      { importedQueueArn: 'orders' },
+      /order-relay\.importedQueueArn: must be an SQS queue ARN/,
+    ],
+    [
+      'a secret as plain environment',
+      { environment: { TARGET_TOKEN: 'x' } },
+      /order-relay\.environment\.TARGET_TOKEN: looks like a secret/,
+    ],
+    ['an empty command', { command: [] }, /order-relay\.command: is empty/],
+    ['a misspelt field', { singelton: true }, /order-relay: Unrecognized key: "singelton"/],
+  ])('rejects %s, naming the worker and the field', (_, change, message) => {
+    const problems = problemsOf([{ ...worker, ...change }]);
+    expect(
+      problems.some((p) => message.test(p)),
+      problems.join('\n'),
+    ).toBe(true);
+  });
+
+  it('rejects duplicate worker names', () => {
+    expect(problemsOf([worker, worker])).toEqual([
+      'order-relay.name: is used by workers[0] and workers[1]: names must be unique',
+    ]);
+  });
+});
