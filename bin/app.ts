@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
-import { createApp } from '../lib/stages/create-app';
+import { buildApp } from '../lib/stages/create-app';
 
-createApp(new App());
+buildApp(new App());

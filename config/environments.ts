@@ -43,10 +43,15 @@ export const environments = {
 };
 
 /**
- * The tooling account hosts the CDK Pipeline that deploys staging, then production.
- * The pipeline is synthesized only when `account` is set here.
+ * The tooling account hosts the CDK Pipeline (`-c env=tooling`): it deploys the stages in
+ * order, staging first, then production after a manual approval. Each target account
+ * must trust it once: `cdk bootstrap --trust <tooling account> ...` (see README).
  */
 export const tooling = {
   account: '444444444444',
   region: 'ap-northeast-1',
+  connectionArn: 'arn:aws:codeconnections:ap-northeast-1:444444444444:connection/00000000-0000-0000-0000-000000000000', // placeholder
+  repository: 'example-org/batch-platform',
+  branch: 'main',
+  stages: ['staging', 'production'],
 };

@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
-import { DEFAULT_ENVIRONMENT, loadConfig, type PlatformConfig } from '../config';
+import { ConfigError, DEFAULT_ENVIRONMENT, loadConfig, type PlatformConfig } from '../config';
+import { PipelineStack } from '../stacks/pipeline-stack';
 import { checkStage } from './nag';
 import { createPlatformStacks, type PlatformStacks } from './platform-stacks';
 
@@ -7,6 +8,9 @@ export interface BatchPlatformApp {
   readonly config: PlatformConfig;
   readonly stacks: PlatformStacks;
 }
+
+/** The pseudo-environment that synthesizes the delivery pipeline in the tooling account. */
+export const PIPELINE_ENVIRONMENT = 'tooling';
 
 /** The environment named by `-c env=<name>`, or the default (sandbox). */
 export function environmentName(app: App): string {
@@ -23,6 +27,32 @@ export function createApp(
   app: App,
   config: PlatformConfig = loadConfig(environmentName(app)),
 ): BatchPlatformApp {
-  checkStage(app);
+  checkStage(app); // stacks placed directly in the app
   return { config, stacks: createPlatformStacks(app, config) };
+}
+
+/** `-c env=tooling`: the pipeline that deploys `tooling.stages` in order. */
+export function createPipelineApp(app: App): PipelineStack {
+  checkStage(app);
+  const { tooling } = loadConfig(DEFAULT_ENVIRONMENT);
+  const unknown = tooling.stages.filter((s) => s === PIPELINE_ENVIRONMENT);
+  if (unknown.length > 0) {
+    throw new ConfigError('config/environments.ts', [
+      'tooling.stages: cannot deploy the tooling pseudo-environment',
+    ]);
+  }
+  return new PipelineStack(app, 'Pipeline', {
+    env: { account: tooling.account, region: tooling.region },
+    stackName: 'batch-platform-pipeline',
+    description: `batch-platform delivery pipeline: ${tooling.stages.join(' -> ')}`,
+    terminationProtection: true,
+    tooling,
+    stages: tooling.stages.map((name) => loadConfig(name)),
+  });
+}
+
+/** What `bin/app.ts` runs: the pipeline for `-c env=tooling`, otherwise one environment. */
+export function buildApp(app: App): void {
+  if (environmentName(app) === PIPELINE_ENVIRONMENT) createPipelineApp(app);
+  else createApp(app);
 }

@@ -1,0 +1,133 @@
+import { type CfnElement, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import type { Construct } from 'constructs';
+import type { PlatformConfig, ToolingConfig } from '../config';
+import { BatchPlatformStage } from '../stages/batch-platform-stage';
+
+export interface PipelineStackProps extends StackProps {
+  readonly tooling: ToolingConfig;
+  /** The environments to deploy, in order (from `tooling.stages`). */
+  readonly stages: readonly PlatformConfig[];
+}
+
+/**
+ * CDK Pipelines in the tooling account: GitHub (through a CodeStar connection) → lint, test
+ * and synth → each environment's stage in order, a manual approval before every stage after
+ * the first. Stages are built by the same wiring as `cdk deploy` from a laptop, so what was
+ * reviewed with `cdk diff` is what deploys. The pipeline updates itself first (self-mutation).
+ */
+export class PipelineStack extends Stack {
+  public readonly pipeline: pipelines.CodePipeline;
+  public readonly stages: readonly BatchPlatformStage[];
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { tooling } = props;
+
+    this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
+      pipelineName: 'batch-platform',
+      crossAccountKeys: true, // stages deploy into other accounts
+      enableKeyRotation: true,
+      selfMutation: true,
+      // Job and worker images are Docker assets; CDK Pipelines builds them in privileged
+      // CodeBuild projects of the asset stage. Synth itself needs no Docker (esbuild bundles).
+      codeBuildDefaults: {
+        buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({
+          phases: { install: { 'runtime-versions': { nodejs: '20' } } },
+        }),
+      },
+      synth: new pipelines.ShellStep('Synth', {
+        input: pipelines.CodePipelineSource.connection(tooling.repository, tooling.branch, {
+          connectionArn: tooling.connectionArn,
+        }),
+        commands: ['npm ci', 'npm run lint', 'npm run typecheck', 'npm test', 'npx cdk synth -c env=tooling'],
+      }),
+    });
+
+    this.stages = props.stages.map((config, index) => {
+      const stage = new BatchPlatformStage(this, config.environment.name, {
+        config,
+        env: { account: config.environment.account, region: config.environment.region },
+      });
+      this.pipeline.addStage(stage, {
+        pre:
+          index === 0
+            ? []
+            : [
+                new pipelines.ManualApprovalStep(`Approve-${config.environment.name}`, {
+                  comment: `Deploy to ${config.environment.name}? Check the ${props.stages[index - 1]!.environment.name} deploy first.`,
+                }),
+              ],
+      });
+      return stage;
+    });
+    this.pipeline.buildPipeline();
+    this.acknowledgeGeneratedPolicies();
+  }
+
+  /**
+   * CDK Pipelines writes the roles of its CodePipeline and CodeBuild projects itself. Their
+   * wildcards are the standard grants of its own artifact bucket and key, its projects' log
+   * and report groups, and the CDK bootstrap roles it assumes in the stage accounts; each is
+   * acknowledged by its exact finding, on the pipeline construct that generates it.
+   */
+  private acknowledgeGeneratedPolicies(): void {
+    const artifacts = (reason: string) => (id: string) => ({ id: `AwsSolutions-IAM5[${id}]`, reason });
+    const bucketGrant = artifacts(
+      'CDK grant on the pipeline artifact bucket (read/write/delete of its own objects) and its KMS key',
+    );
+    const acks = [
+      ...[
+        'Action::s3:List*',
+        'Action::s3:GetObject*',
+        'Action::s3:GetBucket*',
+        'Action::s3:DeleteObject*',
+        'Action::s3:Abort*',
+      ].map(bucketGrant),
+      ...['Action::kms:ReEncrypt*', 'Action::kms:GenerateDataKey*'].map(bucketGrant),
+      bucketGrant(
+        `Resource::<${this.getLogicalId(this.pipeline.pipeline.artifactBucket.node.defaultChild as CfnElement)}.Arn>/*`,
+      ),
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Asset publishing and self-mutation roles: ecr:GetAuthorizationToken and cloudformation:DescribeStacks support no resource-level permissions',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:*:iam::${this.account}:role/*]`,
+        reason:
+          'Self-mutation assumes the CDK bootstrap deploy roles (cdk-*) of the stage accounts; their names carry the qualifier and account',
+      },
+      ...['log-group:/aws/codebuild/*', 'report-group/*'].map((suffix) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:${this.partition}:${suffix.startsWith('log') ? 'logs' : 'codebuild'}:${this.region}:${this.account}:${suffix}]`,
+        reason:
+          'CodeBuild asset-publishing projects write their own logs and test reports; the names are generated per project',
+      })),
+      ...this.pipeline.node
+        .findAll()
+        .filter((c): c is codebuild.Project => c instanceof codebuild.Project)
+        .flatMap((project) => {
+          const logical = `<${this.getLogicalId(project.node.defaultChild as CfnElement)}>`;
+          const reason = `${project.node.id}: CodeBuild writes to its own log group and report groups`;
+          return [
+            {
+              id: `AwsSolutions-IAM5[Resource::arn:${this.partition}:logs:${this.region}:${this.account}:log-group:/aws/codebuild/${logical}:*]`,
+              reason,
+            },
+            {
+              id: `AwsSolutions-IAM5[Resource::arn:${this.partition}:codebuild:${this.region}:${this.account}:report-group/${logical}-*]`,
+              reason,
+            },
+          ];
+        }),
+    ];
+    Validations.of(this.pipeline).acknowledge(...acks);
+    Validations.of(this.pipeline.pipeline.artifactBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Pipeline artifact bucket: KMS-encrypted, TLS-only, written only by the pipeline roles; access is audited by CloudTrail',
+    });
+  }
+}

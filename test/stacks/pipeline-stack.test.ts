@@ -1,0 +1,90 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPipelineApp } from '../../lib/stages/create-app';
+import { cdkJsonContext } from '../support/cdk-context';
+import { readNagFindings } from '../support/synth';
+
+let template: Template;
+let nagFindings: string[];
+let stageStacks: string[];
+
+beforeAll(() => {
+  const app = new App({
+    context: {
+      ...cdkJsonContext(),
+      'aws:cdk:bundling-stacks': [],
+      '@aws-cdk/core:failSynthOnValidationErrors': false,
+    },
+  });
+  const pipeline = createPipelineApp(app);
+  const assembly = app.synth();
+  template = Template.fromStack(pipeline);
+  nagFindings = readNagFindings(assembly.directory);
+  stageStacks = pipeline.stages.flatMap((stage) =>
+    stage.node.children.filter((c): c is Stack => Stack.isStack(c)).map((s) => s.stackName),
+  );
+});
+
+describe('PipelineStack (-c env=tooling)', () => {
+  it('deploys staging, then production behind a manual approval, after source, synth and self-update', () => {
+    const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline')) as {
+      Properties: { Stages: { Name: string; Actions: { ActionTypeId: { Category: string } }[] }[] };
+    }[];
+    const stages = pipeline!.Properties.Stages;
+    expect(stages.map((s) => s.Name)).toEqual([
+      'Source',
+      'Build',
+      'UpdatePipeline',
+      'Assets',
+      'staging',
+      'production',
+    ]);
+    const approvals = (name: string) =>
+      stages.find((s) => s.Name === name)!.Actions.filter((a) => a.ActionTypeId.Category === 'Approval');
+    expect(approvals('staging')).toHaveLength(0);
+    expect(approvals('production')).toHaveLength(1);
+  });
+
+  it('builds the stages with the same wiring and stack names as a laptop deploy', () => {
+    expect(stageStacks).toEqual(
+      expect.arrayContaining([
+        'staging-Network',
+        'staging-JobRunner',
+        'production-Jobs0',
+        'production-Workers',
+      ]),
+    );
+  });
+
+  it('reads GitHub through the configured connection and runs lint, tests and synth', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: Match.arrayWith([
+        Match.objectLike({
+          Name: 'Source',
+          Actions: [
+            Match.objectLike({
+              ActionTypeId: Match.objectLike({ Provider: 'CodeStarSourceConnection' }),
+              Configuration: Match.objectLike({
+                FullRepositoryId: 'example-org/batch-platform',
+                BranchName: 'main',
+              }),
+            }),
+          ],
+        }),
+      ]),
+    });
+    const buildSpecs = JSON.stringify(template.findResources('AWS::CodeBuild::Project'));
+    for (const command of ['npm ci', 'npm run lint', 'npm test', 'npx cdk synth -c env=tooling']) {
+      expect(buildSpecs).toContain(command);
+    }
+  });
+
+  it('uses cross-account KMS keys with rotation for artifacts', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('has no unacknowledged cdk-nag finding, in the pipeline or its stages', () => {
+    expect(nagFindings).toEqual([]);
+  });
+});
