@@ -122,8 +122,13 @@ describe('config/environments.ts', () => {
     );
   });
 
-  it('rejects a tooling account that is not an account id', () => {
-    const problems = problemsOf(() => loadConfig('sandbox', { ...configFiles, tooling: { account: '42' } }));
-    expect(problems).toEqual([expect.stringMatching(/^tooling\.account: must be a 12-digit AWS account id/)]);
+  it('rejects a tooling block with a bad account, connection or repository, naming each field', () => {
+    const tooling = { account: '42', connectionArn: 'github', repository: 'batch-platform' };
+    const problems = problemsOf(() => loadConfig('sandbox', { ...configFiles, tooling }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^tooling\.account: must be a 12-digit AWS account id/),
+      expect.stringMatching(/^tooling\.connectionArn: must be the ARN of a CodeStar\/CodeConnections connection/),
+      expect.stringMatching(/^tooling\.repository: must be "owner\/name"/),
+    ]);
   });
 });
