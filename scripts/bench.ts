@@ -96,6 +96,7 @@ function measure(
     context: {
       ...cdkJsonContext(),
       '@aws-cdk/core:failSynthOnValidationErrors': false,
+      'aws:cdk:enable-asset-metadata': true, // as the CLI sets it: maps each function to its bundle
       ...extraContext,
     },
   });

@@ -1,5 +1,6 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { jobNames } from '../../lib/schedule/naming';
 
 /** Run records are kept this long (DynamoDB TTL), long enough to compare a month with the last. */
 export const RUN_RECORD_DAYS = 180;
@@ -96,8 +97,7 @@ export function toRunRecord(event: RecorderEvent, environment: string): RunRecor
     executionArn: event.executionArn,
     ...(exitCode !== undefined ? { exitCode } : {}),
     ...(taskArn ? { taskArn } : {}),
-    // awslogs stream name: <prefix>/<container>/<task id>; the prefix is the job name.
-    ...(taskId ? { logStream: `${state.job.name}/job/${taskId}` } : {}),
+    ...(taskId ? { logStream: jobNames(environment).logStream(state.job.name, taskId) } : {}),
   };
 }
 

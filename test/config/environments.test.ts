@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFiles, loadConfig } from '../../lib/config';
+import { configFiles, loadConfig } from '../../lib/config';
+import { problemsOf } from '../support/config-problems';
 
 const valid = {
   account: '123456789012',
@@ -15,16 +16,6 @@ function loadWith(override: Record<string, unknown>, env = 'sandbox') {
     ...configFiles,
     environments: { ...configFiles.environments, [env]: override },
   });
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  throw new Error('expected a ConfigError, but the config was accepted');
 }
 
 describe('config/environments.ts', () => {
@@ -127,7 +118,9 @@ describe('config/environments.ts', () => {
     const problems = problemsOf(() => loadConfig('sandbox', { ...configFiles, tooling }));
     expect(problems).toEqual([
       expect.stringMatching(/^tooling\.account: must be a 12-digit AWS account id/),
-      expect.stringMatching(/^tooling\.connectionArn: must be the ARN of a CodeStar\/CodeConnections connection/),
+      expect.stringMatching(
+        /^tooling\.connectionArn: must be the ARN of a CodeStar\/CodeConnections connection/,
+      ),
       expect.stringMatching(/^tooling\.repository: must be "owner\/name"/),
     ]);
   });

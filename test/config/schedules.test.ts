@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFiles, loadConfig } from '../../lib/config';
+import { configFiles, loadConfig } from '../../lib/config';
+import { problemsOf } from '../support/config-problems';
 import type { ScheduledJobInput } from '../../lib/config/schedule-schema';
 
 const job: ScheduledJobInput = {
@@ -15,15 +16,7 @@ function loadWith(schedules: unknown[], env = 'sandbox') {
   return loadConfig(env, { ...configFiles, schedules });
 }
 
-function problemsOf(schedules: unknown[], env = 'sandbox'): string[] {
-  try {
-    loadWith(schedules, env);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  throw new Error('expected a ConfigError, but the schedules were accepted');
-}
+const problemsOfJobs = (schedules: unknown[], env = 'sandbox') => problemsOf(() => loadWith(schedules, env));
 
 describe('config/schedules.ts', () => {
   it('accepts the shipped jobs in every environment', () => {
@@ -156,7 +149,7 @@ describe('config/schedules.ts', () => {
       /nightly-report\.overrides\.prod: no such environment; use one of sandbox, staging, production/,
     ],
   ])('rejects %s with the job, the field and the fix', (_, change, message) => {
-    const problems = problemsOf([{ ...job, ...change }]);
+    const problems = problemsOfJobs([{ ...job, ...change }]);
     expect(
       problems.some((p) => message.test(p)),
       problems.join('\n'),
@@ -164,13 +157,13 @@ describe('config/schedules.ts', () => {
   });
 
   it('rejects duplicate names, naming both entries', () => {
-    expect(problemsOf([job, { ...job }])).toEqual([
+    expect(problemsOfJobs([job, { ...job }])).toEqual([
       'nightly-report.name: is used by jobs[0] and jobs[1]: names must be unique',
     ]);
   });
 
   it('reports problems of several jobs at once', () => {
-    const problems = problemsOf([
+    const problems = problemsOfJobs([
       { ...job, cron: '0 24 * * ? *' },
       { ...job, name: 'other', timeout: '0s' },
     ]);

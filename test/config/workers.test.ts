@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFiles, loadConfig } from '../../lib/config';
+import { configFiles, loadConfig } from '../../lib/config';
+import { problemsOf } from '../support/config-problems';
 import type { WorkerInput } from '../../lib/config/worker-schema';
 
 const worker: WorkerInput = {
@@ -11,15 +12,8 @@ const worker: WorkerInput = {
   visibilityTimeout: '2m',
 };
 
-function problemsOf(workers: unknown[], env = 'sandbox'): string[] {
-  try {
-    loadConfig(env, { ...configFiles, workers });
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  throw new Error('expected a ConfigError, but the workers were accepted');
-}
+const problemsOfWorkers = (workers: unknown[], env = 'sandbox') =>
+  problemsOf(() => loadConfig(env, { ...configFiles, workers }));
 
 describe('config/workers.ts', () => {
   it('accepts the shipped workers: six, two singletons, one scaled', () => {
@@ -98,7 +92,7 @@ describe('config/workers.ts', () => {
     ['an empty command', { command: [] }, /order-relay\.command: is empty/],
     ['a misspelt field', { singelton: true }, /order-relay: Unrecognized key: "singelton"/],
   ])('rejects %s, naming the worker and the field', (_, change, message) => {
-    const problems = problemsOf([{ ...worker, ...change }]);
+    const problems = problemsOfWorkers([{ ...worker, ...change }]);
     expect(
       problems.some((p) => message.test(p)),
       problems.join('\n'),
@@ -106,7 +100,7 @@ describe('config/workers.ts', () => {
   });
 
   it('rejects duplicate worker names', () => {
-    expect(problemsOf([worker, worker])).toEqual([
+    expect(problemsOfWorkers([worker, worker])).toEqual([
       'order-relay.name: is used by workers[0] and workers[1]: names must be unique',
     ]);
   });
