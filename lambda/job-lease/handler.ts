@@ -2,18 +2,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+// zod/mini: the same validation in ~20 KB instead of ~400 KB of bundle (cold starts).
+import * as z from 'zod/mini';
 import { acquire, takeOver, type Decision, type LeaseDeps } from './lease';
 
+const arn = () => z.string().check(z.startsWith('arn:'));
 const common = {
-  job: z.string().min(1),
-  slot: z.string().min(1),
-  executionArn: z.string().startsWith('arn:'),
-  leaseSeconds: z.number().int().positive(),
+  job: z.string().check(z.minLength(1)),
+  slot: z.string().check(z.minLength(1)),
+  executionArn: arn(),
+  leaseSeconds: z.number().check(z.int(), z.positive()),
 };
 export const leaseEventSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('acquire'), concurrency: z.enum(['forbid', 'replace', 'allow']), ...common }),
-  z.object({ action: z.literal('takeover'), previousExecutionArn: z.string().startsWith('arn:'), ...common }),
+  z.object({ action: z.literal('takeover'), previousExecutionArn: arn(), ...common }),
 ]);
 
 const logger = new Logger({ serviceName: 'job-lease' });

@@ -1,5 +1,6 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+// zod/mini: the same validation in ~20 KB instead of ~400 KB of bundle (cold starts).
+import * as z from 'zod/mini';
 import { jobNames } from '../../lib/schedule/naming';
 
 /** Run records are kept this long (DynamoDB TTL), long enough to compare a month with the last. */
@@ -8,44 +9,39 @@ export const RUN_RECORD_DAYS = 180;
 const STATUSES = ['Succeeded', 'Failed', 'TimedOut', 'Skipped'] as const;
 
 /** What the job runner passes: its whole state plus context-object fields. */
+const text = () => z.string().check(z.minLength(1));
+
 export const recorderEventSchema = z.object({
   state: z.object({
-    job: z.object({
-      name: z.string().min(1),
-      taskFamily: z.string(),
-      concurrency: z.string(),
-      retries: z.number(),
-    }),
+    job: z.object({ name: text(), taskFamily: z.string(), concurrency: z.string(), retries: z.number() }),
     trigger: z.enum(['schedule', 'manual']),
-    slot: z.string().min(1),
+    slot: text(),
     run: z.object({
-      attempt: z.number().int().min(0),
+      attempt: z.number().check(z.int(), z.gte(0)),
       capacity: z.enum(['spot', 'on-demand']),
       fellBack: z.boolean(),
-      fallbackReason: z.string().optional(),
+      fallbackReason: z.optional(z.string()),
     }),
     outcome: z.object({ status: z.enum(STATUSES), reason: z.string() }),
-    task: z.object({ taskArn: z.string(), exitCode: z.number().optional() }).optional(),
-    error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
-    failure: z
-      .object({
-        task: z
-          .object({
-            TaskArn: z.string().optional(),
-            StopCode: z.string().optional(),
-            StoppedReason: z.string().optional(),
-            Containers: z
-              .array(z.object({ ExitCode: z.number().optional(), Reason: z.string().optional() }))
-              .optional(),
-          })
-          .passthrough(),
-      })
-      .optional(),
+    task: z.optional(z.object({ taskArn: z.string(), exitCode: z.optional(z.number()) })),
+    error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+    failure: z.optional(
+      z.object({
+        task: z.looseObject({
+          TaskArn: z.optional(z.string()),
+          StopCode: z.optional(z.string()),
+          StoppedReason: z.optional(z.string()),
+          Containers: z.optional(
+            z.array(z.object({ ExitCode: z.optional(z.number()), Reason: z.optional(z.string()) })),
+          ),
+        }),
+      }),
+    ),
   }),
-  executionArn: z.string().min(1),
-  executionName: z.string().min(1),
-  startedAt: z.string().min(1),
-  endedAt: z.string().min(1),
+  executionArn: text(),
+  executionName: text(),
+  startedAt: text(),
+  endedAt: text(),
 });
 
 export type RecorderEvent = z.infer<typeof recorderEventSchema>;
