@@ -157,7 +157,13 @@ function toCronParser(cron: AwsCron): string {
  * cron-parser has no year field and no `W` (nearest weekday), so both are applied here as
  * filters over a wider expression.
  */
-export function nextRuns(expression: string, timeZone: string, from: Date, count: number): Date[] {
+export function nextRuns(
+  expression: string,
+  timeZone: string,
+  from: Date,
+  count: number,
+  until: Date = new Date(8.64e15),
+): Date[] {
   const cron = parseAwsCron(expression);
   const weekdayRule = cron.dayOfMonth.includes('W') ? cron.dayOfMonth : undefined;
   const years = cron.year === '*' ? undefined : expandYears(cron.year);
@@ -168,6 +174,7 @@ export function nextRuns(expression: string, timeZone: string, from: Date, count
   // Bounded: W and year filters discard candidates; 5,000 covers years of daily candidates.
   for (let i = 0; runs.length < count && i < 5000 && candidates.hasNext(); i++) {
     const next = candidates.next().toDate();
+    if (next >= until) break;
     const local = localParts(next, timeZone);
     if (years && !years.has(local.year)) {
       const later = [...years].filter((y) => y > local.year);
