@@ -50,7 +50,8 @@ export const environments = {
 export const tooling = {
   account: '444444444444',
   region: 'ap-northeast-1',
-  connectionArn: 'arn:aws:codeconnections:ap-northeast-1:444444444444:connection/00000000-0000-0000-0000-000000000000', // placeholder
+  connectionArn:
+    'arn:aws:codeconnections:ap-northeast-1:444444444444:connection/00000000-0000-0000-0000-000000000000', // placeholder
   repository: 'example-org/batch-platform',
   branch: 'main',
   stages: ['staging', 'production'],
