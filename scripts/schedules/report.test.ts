@@ -1,31 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type ScheduledJobConfig } from '../../lib/config';
+import { scheduledJob } from '../../test/support/fixtures';
 import { schedulesAt } from './base';
 import { diffSchedules } from './diff';
 import { peakUsage, runsInDay, scheduleTable, scheduleWarnings } from './report';
 
 const FROM = new Date('2026-11-22T00:00:00Z'); // Sunday 09:00 in Tokyo
 const { environment } = loadConfig('sandbox');
-const job = (overrides: Partial<ScheduledJobConfig>): ScheduledJobConfig => ({
-  name: 'j',
-  description: 'd',
-  owner: 'sre',
-  cron: '0 3 * * ? *',
-  timezone: 'Asia/Tokyo',
-  image: { directory: 'batch-job' },
-  command: ['node', 'main.js', 'x'],
-  environment: {},
-  secrets: {},
-  cpu: 256,
-  memory: 512,
-  timeoutSeconds: 600,
-  expectedDurationSeconds: undefined,
-  concurrency: 'forbid',
-  retries: 0,
-  capacity: 'spot',
-  enabled: true,
-  ...overrides,
-});
+const job = (overrides: Partial<ScheduledJobConfig>) =>
+  scheduledJob({ name: 'j', timeoutSeconds: 600, ...overrides });
 
 describe('scheduleTable', () => {
   it('shows each job’s next three runs in its own zone', () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ScheduledJobConfig } from '../../lib/config';
 import { jobRunnerInput, type JobRunnerInput } from '../../lib/schedule/runner-input';
+import { scheduledJob } from '../support/fixtures';
 import { synthPlatform } from '../support/synth';
 import { jobRunnerDefinition } from './definition';
 import { StateError, World, stoppedTask } from './world';
@@ -15,28 +16,8 @@ beforeAll(() => {
 });
 afterEach(() => world?.restore());
 
-const job = (overrides: Partial<ScheduledJobConfig> = {}): ScheduledJobConfig => ({
-  name: 'nightly-report',
-  description: 'test job',
-  owner: 'sre',
-  cron: '0 3 * * ? *',
-  timezone: 'Asia/Tokyo',
-  image: { directory: 'batch-job' },
-  command: ['node', 'main.js', 'report'],
-  environment: {},
-  secrets: {},
-  cpu: 256,
-  memory: 512,
-  timeoutSeconds: 60,
-  expectedDurationSeconds: undefined,
-  concurrency: 'forbid',
-  retries: 0,
-  capacity: 'spot',
-  enabled: true,
-  ...overrides,
-});
 const input = (overrides: Partial<ScheduledJobConfig> = {}, slot = '2026-11-23T03:00:00Z'): JobRunnerInput =>
-  jobRunnerInput('sandbox', job(overrides), 'schedule', slot);
+  jobRunnerInput('sandbox', scheduledJob(overrides), 'schedule', slot);
 
 /** A task that keeps running until `release()` is called. */
 function gate() {
