@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 // zod/mini: the same validation in ~20 KB instead of ~400 KB of bundle (cold starts).
 import * as z from 'zod/mini';
-import { acquire, takeOver, type Decision, type LeaseDeps } from './lease';
+import { acquire, takeOver, type Decision, type LeaseDeps, type LeaseEvent } from './lease';
 
 const arn = () => z.string().check(z.startsWith('arn:'));
 const common = {
@@ -18,34 +18,40 @@ export const leaseEventSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('takeover'), previousExecutionArn: arn(), ...common }),
 ]);
 
-const logger = new Logger({ serviceName: 'job-lease' });
-const deps: LeaseDeps = {
-  ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-  sfn: new SFNClient({}),
-  tableName: process.env['TABLE_NAME'] ?? '',
-  now: () => new Date(),
-};
-
-export async function handle(event: unknown, leaseDeps: LeaseDeps): Promise<Decision> {
-  const parsed = leaseEventSchema.safeParse(event);
-  if (!parsed.success) {
-    // Thrown, not returned: the runner must not run a job on a malformed lease request.
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
-      .join('; ');
-    throw new Error(`job-lease: invalid event: ${problems}`);
-  }
-  const e = parsed.data;
-  return e.action === 'acquire' ? acquire(e, leaseDeps) : takeOver(e, leaseDeps);
+/** Step Functions sees this name as the error: retry everything but this. */
+export class InvalidLeaseEvent extends Error {
+  override readonly name = 'InvalidLeaseEvent';
 }
 
-export async function handler(event: unknown): Promise<Decision> {
-  const decision = await handle(event, deps);
-  const job = (event as { job?: string }).job;
+export function parseLeaseEvent(event: unknown): LeaseEvent {
+  const parsed = leaseEventSchema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+  // Thrown, not answered: the runner must not run a job on a malformed lease request.
+  throw new InvalidLeaseEvent(`job-lease: invalid event: ${problems}`);
+}
+
+const logger = new Logger({ serviceName: 'job-lease' });
+// Module scope: reused by every invocation of a warm container.
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const sfn = new SFNClient({});
+
+export async function handle(event: unknown, deps: LeaseDeps): Promise<Decision> {
+  const e = parseLeaseEvent(event);
+  const decision = e.action === 'acquire' ? await acquire(e, deps) : await takeOver(e, deps);
   logger.info('lease decision', {
-    job,
+    job: e.job,
+    slot: e.slot,
+    action: e.action,
+    executionArn: e.executionArn,
     decision: decision.decision,
     ...('holder' in decision ? { holder: decision.holder } : {}),
   });
   return decision;
+}
+
+export async function handler(event: unknown): Promise<Decision> {
+  const tableName = process.env['TABLE_NAME'];
+  if (!tableName) throw new Error('job-lease: TABLE_NAME is not set');
+  return handle(event, { ddb, sfn, tableName, now: () => new Date() });
 }

@@ -23,6 +23,8 @@ export interface TakeOverEvent {
   readonly leaseSeconds: number;
 }
 
+export type LeaseEvent = AcquireEvent | TakeOverEvent;
+
 export interface Holder {
   readonly executionArn: string;
   readonly slot: string;
@@ -43,8 +45,8 @@ export interface LeaseDeps {
 }
 
 /**
- * The duplicate-run check. Every decision rests on one conditional write, so two executions
- * started in the same second cannot both win: DynamoDB serialises writes to an item.
+ * The duplicate-run check. Every decision rests on a conditional write, so two executions
+ * started in the same second cannot both win: DynamoDB applies writes to one item one at a time.
  *
  * 1. Claim the slot (the scheduled time): a second delivery of the same tick is a duplicate.
  * 2. `allow` runs now. Otherwise take the job's lease if it is free, expired or already ours.
@@ -55,40 +57,34 @@ export async function acquire(event: AcquireEvent, deps: LeaseDeps): Promise<Dec
   if (!(await claimSlot(event, deps))) return { decision: 'duplicate', slot: event.slot };
   if (event.concurrency === 'allow') return { decision: 'run' };
 
-  const held = await putLease(event, deps, {
-    condition: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :me',
-    values: { ':now': epochSeconds(deps.now()), ':me': event.executionArn },
+  let holder = await putLease(event, deps, 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :me', {
+    ':now': epochSeconds(deps.now()),
+    ':me': event.executionArn,
   });
-  if (held === 'taken') return { decision: 'run' };
-
-  // Held by someone else, twice at most: if the stale holder is replaced by a live one
-  // between our read and our write, the second look sees the live one.
-  let holder = held;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (await isRunning(holder.executionArn, deps)) {
-      return { decision: event.concurrency === 'replace' ? 'replace' : 'skip', holder };
-    }
-    const takeover = await putLease(event, deps, {
-      condition: 'holder = :old',
-      values: { ':old': holder.executionArn },
+  // Two looks at most: losing the takeover means another start just wrote the lease, and that
+  // one is judged once more rather than chased in a loop.
+  for (let look = 0; holder !== 'taken' && look < 2; look++) {
+    if (await isRunning(holder.executionArn, deps)) break;
+    // Conditioned on the holder we judged, so a live newcomer is never overwritten. A lease
+    // released in between (the old run finished after all) is free, so that counts too.
+    holder = await putLease(event, deps, 'attribute_not_exists(pk) OR holder = :old', {
+      ':old': holder.executionArn,
     });
-    if (takeover === 'taken') return { decision: 'run' };
-    holder = takeover;
   }
+  if (holder === 'taken') return { decision: 'run' };
   return { decision: event.concurrency === 'replace' ? 'replace' : 'skip', holder };
 }
 
-/** After `replace` stopped the previous run: take its lease unless someone else already has. */
+/** After `replace` stopped the previous run: take its lease unless another run already has. */
 export async function takeOver(event: TakeOverEvent, deps: LeaseDeps): Promise<Decision> {
-  const result = await putLease(event, deps, {
-    condition: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :previous OR holder = :me',
-    values: {
-      ':now': epochSeconds(deps.now()),
-      ':previous': event.previousExecutionArn,
-      ':me': event.executionArn,
-    },
-  });
-  return result === 'taken' ? { decision: 'run' } : { decision: 'skip', holder: result };
+  const holder = await putLease(
+    event,
+    deps,
+    // `holder = :me`: a retried invocation finds its own earlier takeover.
+    'attribute_not_exists(pk) OR expiresAt < :now OR holder = :previous OR holder = :me',
+    { ':now': epochSeconds(deps.now()), ':previous': event.previousExecutionArn, ':me': event.executionArn },
+  );
+  return holder === 'taken' ? { decision: 'run' } : { decision: 'skip', holder };
 }
 
 async function claimSlot(event: AcquireEvent, deps: LeaseDeps): Promise<boolean> {
@@ -115,11 +111,12 @@ async function claimSlot(event: AcquireEvent, deps: LeaseDeps): Promise<boolean>
   }
 }
 
-/** Writes the lease if `condition` holds; otherwise returns the current holder. */
+/** Writes the lease if `condition` holds; otherwise returns the holder that made it fail. */
 async function putLease(
-  event: AcquireEvent | TakeOverEvent,
+  event: LeaseEvent,
   deps: LeaseDeps,
-  { condition, values }: { condition: string; values: Record<string, unknown> },
+  condition: string,
+  values: Record<string, string | number>,
 ): Promise<'taken' | Holder> {
   const now = deps.now();
   const expiresAt = epochSeconds(now) + event.leaseSeconds;
@@ -137,19 +134,24 @@ async function putLease(
         },
         ConditionExpression: condition,
         ExpressionAttributeValues: values,
+        // The failure then carries the current holder: no second read, no read-to-write gap.
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     return 'taken';
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const item = (error.Item ?? {}) as Record<string, { S?: string } | undefined>;
-    return {
-      executionArn: item['holder']?.S ?? 'unknown',
-      slot: item['slot']?.S ?? 'unknown',
-      acquiredAt: item['acquiredAt']?.S ?? 'unknown',
-    };
+    return holderOf(error);
   }
+}
+
+/** The document client does not unmarshall `Item` on errors: it is in wire format. */
+function holderOf(error: ConditionalCheckFailedException): Holder {
+  const item = error.Item ?? {};
+  const executionArn = item['holder']?.S;
+  // Every condition above passes when the item is absent, so a failure always has one.
+  if (!executionArn) throw new Error('job-lease: conditional write failed but returned no lease holder');
+  return { executionArn, slot: item['slot']?.S ?? '', acquiredAt: item['acquiredAt']?.S ?? '' };
 }
 
 async function isRunning(executionArn: string, deps: LeaseDeps): Promise<boolean> {

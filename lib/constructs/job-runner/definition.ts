@@ -319,7 +319,17 @@ export function jobRunnerDefinition(scope: Construct, props: JobRunnerDefinition
       }),
       payloadResponseOnly: true,
       resultPath: '$.lease',
-    });
+    })
+      // A malformed request will not get better; anything else (a DynamoDB throttle) will, and
+      // both actions are idempotent for the same execution, so retrying is safe.
+      .addRetry({ errors: ['InvalidLeaseEvent'], maxAttempts: 0 })
+      .addRetry({
+        errors: ['States.ALL'],
+        interval: Duration.seconds(1),
+        backoffRate: 2,
+        maxAttempts: 4,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
   const acquire = lease('AcquireLease', { action: 'acquire', 'concurrency.$': '$.job.concurrency' });
   const takeOver = lease('TakeOverLease', {
     action: 'takeover',
