@@ -4,52 +4,68 @@ import * as path from 'node:path';
 import { transformSync } from 'esbuild';
 import { ConfigError, configFiles, loadConfig, type ScheduledJobConfig } from '../../lib/config';
 
+/** A --base that cannot be compared against; its message is one line for the review comment. */
 export class BaseError extends Error {}
 
 const ROOT = path.join(__dirname, '..', '..');
+const FILE = 'config/schedules.ts';
 
-/**
- * config/schedules.ts as it was at `ref`, validated for `environment` with today's rules.
- * The old source is compiled with esbuild and evaluated as a CommonJS module whose `require`
- * resolves from config/, as the file itself would.
- */
+/** config/schedules.ts as it was at `ref`, validated for `environment` with today's rules. */
 export function schedulesAt(ref: string, environment: string): ScheduledJobConfig[] {
-  let source: string;
+  return schedulesFromSource(sourceAt(ref), ref, environment);
+}
+
+/** The text of config/schedules.ts at `ref`, telling an unknown ref from a ref without the file. */
+export function sourceAt(ref: string): string {
+  // `git show --output=<file>:config/...` would write a file: a ref is never an option.
+  if (ref === '' || ref.startsWith('-')) throw new BaseError(`--base "${ref}": not a git revision`);
+  const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
   try {
-    source = execFileSync('git', ['show', `${ref}:config/schedules.ts`], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
+    git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   } catch {
     throw new BaseError(
-      `--base ${ref}: no config/schedules.ts at that revision (is the ref fetched? try origin/main)`,
+      `--base ${ref}: no such revision here (a shallow CI checkout may need: git fetch origin main)`,
     );
   }
-  const file = path.join(ROOT, 'config', 'schedules.ts');
-  const { code } = transformSync(source, {
-    loader: 'ts',
-    format: 'cjs',
-    sourcefile: `${ref}:config/schedules.ts`,
-  });
-  const module = { exports: {} as { schedules?: unknown } };
-  // Evaluates the reviewed file of another revision, as `cdk synth` at that revision would.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const evaluate = new Function('module', 'exports', 'require', code) as (
-    m: object,
-    e: object,
-    r: NodeJS.Require,
-  ) => void;
-  evaluate(module, module.exports, createRequire(file));
-  const { schedules } = module.exports;
+  try {
+    return git(['show', `${ref}:${FILE}`]);
+  } catch {
+    throw new BaseError(`--base ${ref}: that revision has no ${FILE}`);
+  }
+}
+
+/**
+ * Evaluates one revision's config/schedules.ts and validates it for `environment`.
+ * The source is compiled with esbuild (already what tsx runs on) and evaluated as a CommonJS
+ * module whose `require` resolves from config/, as the file itself would; nothing is written
+ * to the working tree, which other people may be editing.
+ */
+export function schedulesFromSource(source: string, ref: string, environment: string): ScheduledJobConfig[] {
+  let schedules: unknown;
+  try {
+    const { code } = transformSync(source, { loader: 'ts', format: 'cjs', sourcefile: `${ref}:${FILE}` });
+    const module = { exports: {} as { schedules?: unknown } };
+    // Evaluates the reviewed file of another revision, as `cdk synth` at that revision would.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const evaluate = new Function('module', 'exports', 'require', code) as (
+      m: object,
+      e: object,
+      r: NodeJS.Require,
+    ) => void;
+    evaluate(module, module.exports, createRequire(path.join(ROOT, FILE)));
+    schedules = module.exports.schedules;
+  } catch (error) {
+    const first = ((error as Error).message ?? String(error)).split('\n')[0];
+    throw new BaseError(`--base ${ref}: its ${FILE} does not load: ${first}`);
+  }
   if (!Array.isArray(schedules))
-    throw new BaseError(`--base ${ref}: config/schedules.ts exports no "schedules" list`);
+    throw new BaseError(`--base ${ref}: its ${FILE} exports no "schedules" list`);
   try {
     return [...loadConfig(environment, { ...configFiles, schedules }).schedules];
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new BaseError(
-        `--base ${ref}: its config/schedules.ts does not validate:\n${error.problems.join('\n')}`,
+        `--base ${ref}: its ${FILE} does not validate for ${environment}: ${error.problems.join('; ')}`,
       );
     }
     throw error;

@@ -1,5 +1,7 @@
 import type { ScheduledJobConfig } from '../../lib/config';
-import { upcoming } from './report';
+import { formatDuration } from '../../lib/config/duration';
+import { formatInZone } from '../job/time';
+import { NEXT_RUNS, upcoming, upcomingRuns } from './report';
 
 /** Fields whose change a reviewer must see, in the order they are printed. */
 const FIELDS = [
@@ -49,15 +51,29 @@ export function diffSchedules(
     const changes = FIELDS.filter((f) => JSON.stringify(old[f]) !== JSON.stringify(job[f]));
     if (changes.length === 0) continue;
     lines.push(`~ changed ${job.name}`);
-    for (const f of changes) lines.push(`      ${f}: ${show(old[f])} -> ${show(job[f])}`);
+    for (const f of changes) lines.push(`      ${f}: ${show(f, old[f])} -> ${show(f, job[f])}`);
     if (changes.some((f) => f === 'cron' || f === 'timezone' || f === 'enabled')) {
-      lines.push(`      next before: ${old.enabled ? upcoming(old, from) : '(disabled)'}`);
-      lines.push(`      next after:  ${job.enabled ? upcoming(job, from) : '(disabled)'}`);
+      lines.push(...sideBySide(old, job, from));
     }
   }
   return lines.length > 0 ? lines : ['no schedule changes'];
 }
 
-function show(value: unknown): string {
-  return value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value);
+function show(field: (typeof FIELDS)[number], value: unknown): string {
+  if (value === undefined) return '(unset)';
+  if (typeof value === 'number' && field.endsWith('Seconds')) return formatDuration(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Old and new next runs in two columns, each in its own job's zone, so a zone change reads plainly. */
+function sideBySide(old: ScheduledJobConfig, job: ScheduledJobConfig, from: Date): string[] {
+  const column = (j: ScheduledJobConfig) =>
+    j.enabled ? upcomingRuns(j, from).map((d) => formatInZone(d, j.timezone)) : ['(disabled)'];
+  const before = column(old);
+  const after = column(job);
+  const width = Math.max('before'.length, ...before.map((t) => t.length));
+  const rows = Array.from({ length: Math.max(before.length, after.length, 1) }, (_, i) =>
+    `        ${(before[i] ?? '').padEnd(width)}  ->  ${after[i] ?? ''}`.trimEnd(),
+  );
+  return [`      next ${NEXT_RUNS} runs:`, `        ${'before'.padEnd(width)}      after`, ...rows];
 }

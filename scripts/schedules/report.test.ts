@@ -1,7 +1,8 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type ScheduledJobConfig } from '../../lib/config';
 import { scheduledJob } from '../../test/support/fixtures';
-import { schedulesAt } from './base';
+import { BaseError, schedulesAt, schedulesFromSource } from './base';
 import { diffSchedules } from './diff';
 import { peakUsage, runsInDay, scheduleTable, scheduleWarnings } from './report';
 
@@ -75,20 +76,75 @@ describe('diffSchedules', () => {
       '- removed gone: was 0 3 * * ? * Asia/Tokyo',
       '~ changed report',
       '      cron: 0 3 * * ? * -> 0 4 * * ? *',
-      '      next before: 2026-11-23 03:00 JST, 2026-11-24 03:00 JST, 2026-11-25 03:00 JST',
-      '      next after:  2026-11-23 04:00 JST, 2026-11-24 04:00 JST, 2026-11-25 04:00 JST',
+      '      next 3 runs:',
+      '        before                    after',
+      '        2026-11-23 03:00 JST  ->  2026-11-23 04:00 JST',
+      '        2026-11-24 03:00 JST  ->  2026-11-24 04:00 JST',
+      '        2026-11-25 03:00 JST  ->  2026-11-25 04:00 JST',
     ]);
+  });
+
+  it('shows a new zone’s runs in that zone, durations as written, and a disabled side as such', () => {
+    const lines = diffSchedules(
+      [job({ name: 'report', timeoutSeconds: 600 })],
+      [job({ name: 'report', timezone: 'Europe/London', enabled: false, disabledReason: 'paused' })].map(
+        (j) => ({ ...j, timeoutSeconds: 5400 }),
+      ),
+      FROM,
+    );
+    expect(lines).toContain('      timezone: Asia/Tokyo -> Europe/London');
+    expect(lines).toContain('      timeoutSeconds: 10m -> 90m');
+    expect(lines).toContain('      enabled: true -> false');
+    expect(lines).toContain('        2026-11-23 03:00 JST  ->  (disabled)');
+    const moved = diffSchedules([job({})], [job({ timezone: 'Europe/London' })], FROM);
+    expect(moved).toContain('        2026-11-23 03:00 JST  ->  2026-11-22 03:00 GMT');
   });
 
   it('says so when nothing changed', () => {
     expect(diffSchedules([job({})], [job({})], FROM)).toEqual(['no schedule changes']);
   });
 
-  it('loads the schedules of a git revision through the same validation', () => {
+  it('loads the schedules of a git revision through the same validation: HEAD against itself is no change', () => {
     const head = schedulesAt('HEAD', 'sandbox');
     expect(head.map((j) => j.name)).toContain('nightly-sales-report');
-    expect(() => schedulesAt('no-such-ref-xyz', 'sandbox')).toThrow(
-      /--base no-such-ref-xyz: no config\/schedules\.ts/,
+    expect(diffSchedules(head, schedulesAt('HEAD', 'sandbox'), FROM)).toEqual(['no schedule changes']);
+  });
+
+  it('refuses an unknown ref, a ref without the file, and an option posing as a ref, in one line', () => {
+    const message = (ref: string) => {
+      try {
+        schedulesAt(ref, 'sandbox');
+      } catch (error) {
+        expect(error).toBeInstanceOf(BaseError);
+        return (error as Error).message;
+      }
+      throw new Error(`--base ${ref} was accepted`);
+    };
+    expect(message('no-such-ref-xyz')).toMatch(/^--base no-such-ref-xyz: no such revision here/);
+    expect(message('--output=/tmp/x')).toBe('--base "--output=/tmp/x": not a git revision');
+    const firstCommit = execFileSync('git', ['rev-list', '--max-parents=0', 'HEAD'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0]!;
+    // The repository's first commit predates config/schedules.ts only if the file came later.
+    const hasFile = spawnSync('git', ['cat-file', '-e', `${firstCommit}:config/schedules.ts`]).status === 0;
+    if (!hasFile)
+      expect(message(firstCommit)).toBe(`--base ${firstCommit}: that revision has no config/schedules.ts`);
+  });
+
+  it('reports a base file that does not validate, or does not load, in one line naming the job', () => {
+    const source = (cron: string) =>
+      `export const schedules = [{ name: 'old-job', description: 'd', owner: 'sre', cron: '${cron}', command: ['x'], timeout: '5m' }];`;
+    expect(schedulesFromSource(source('0 3 * * ? *'), 'main', 'sandbox').map((j) => j.cron)).toEqual([
+      '0 3 * * ? *',
+    ]);
+    expect(() => schedulesFromSource(source('0 3 * * *'), 'main', 'sandbox')).toThrow(
+      /^--base main: its config\/schedules\.ts does not validate for sandbox: old-job\.cron: "0 3 \* \* \*" has 5 fields[^\n]*$/,
+    );
+    expect(() => schedulesFromSource('export const schedules = [', 'main', 'sandbox')).toThrow(
+      /^--base main: its config\/schedules\.ts does not load: [^\n]+$/,
+    );
+    expect(() => schedulesFromSource('export const jobs = [];', 'main', 'sandbox')).toThrow(
+      '--base main: its config/schedules.ts exports no "schedules" list',
     );
   });
 });

@@ -28,8 +28,13 @@ export function scheduleTable(jobs: readonly ScheduledJobConfig[], from: Date): 
   );
 }
 
+/** The next runs at or after `from` (nextRuns alone excludes `from`; the day's window includes it). */
+export function upcomingRuns(job: ScheduledJobConfig, from: Date, count = NEXT_RUNS): Date[] {
+  return nextRuns(job.cron, job.timezone, new Date(from.getTime() - 1), count);
+}
+
 export function upcoming(job: ScheduledJobConfig, from: Date): string {
-  return nextRuns(job.cron, job.timezone, from, NEXT_RUNS)
+  return upcomingRuns(job, from)
     .map((d) => formatInZone(d, job.timezone))
     .join(', ');
 }
@@ -138,5 +143,6 @@ export function peakSummary(
   from: Date,
 ): string {
   const peak = peakUsage(runsInDay(jobs, from));
+  if (peak.jobs.length === 0) return 'peak use in the next 24 h: no runs';
   return `peak use in the next 24 h: ${peak.vcpu} vCPU / ${peak.memoryGiB} GiB at ${formatInZone(peak.at, environment.defaultTimezone)} (quota ${environment.fargateVcpuQuota} vCPU)`;
 }

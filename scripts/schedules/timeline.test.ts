@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import { timelineBlocks, timelineHtml } from './timeline';
+import { hourMarks, timelineBlocks, timelineHtml } from './timeline';
 
 const FROM = new Date('2026-11-22T00:00:00Z'); // 09:00 JST
 const { schedules, environment } = loadConfig('sandbox');
@@ -38,5 +38,15 @@ describe('timeline', () => {
     expect(html).toContain('<span>03:00</span>');
     expect(html).toContain('style="left:1080px;width:20px"');
     expect(html).not.toMatch(/(src|href)="http/);
+  });
+
+  it('puts hour lines on the zone’s whole hours even when --from is not on one', () => {
+    const marks = hourMarks(new Date('2026-11-22T00:20:30Z'), 'Asia/Tokyo');
+    expect(marks[0]).toEqual({ left: 39.5, label: '10:00' }); // 09:20:30 JST -> 10:00 JST
+    expect(marks).toHaveLength(24);
+    expect(hourMarks(FROM, 'Asia/Kolkata')[0]).toEqual({ left: 30, label: '06:00' }); // 05:30 IST
+    expect(hourMarks(FROM, 'Asia/Tokyo').map((m) => m.left)).toEqual(
+      Array.from({ length: 25 }, (_, h) => h * 60),
+    );
   });
 });

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from '../job/test-support';
+import { BaseError } from './base';
+import { schedulesMain, USAGE, type SchedulesDeps } from './main';
+
+const FROM = '2026-11-22T00:00:00Z';
+
+function deps(overrides: Partial<SchedulesDeps> = {}) {
+  const written = new Map<string, string>();
+  const out = captureOutput();
+  return {
+    now: () => new Date(FROM),
+    writeFile: (file: string, text: string) => written.set(file, text),
+    ...overrides,
+    out,
+    written,
+  };
+}
+
+describe('npm run schedules (command line)', () => {
+  it('prints the table, the peak line and the warnings for the environment', () => {
+    const d = deps();
+    expect(schedulesMain(['--from', FROM], d)).toBe(0);
+    const text = d.out.stdout.join('\n');
+    expect(d.out.stdout[0]).toBe('Schedules of sandbox from 2026-11-22T00:00:00.000Z: 10 jobs');
+    expect(text).toMatch(/^nightly-sales-report +0 3 \* \* \? \* +Asia\/Tokyo +2026-11-23 03:00 JST/m);
+    expect(text).toMatch(/^peak use in the next 24 h: [\d.]+ vCPU \/ [\d.]+ GiB at .* \(quota 6 vCPU\)$/m);
+    expect(text).toContain('! 2026-11-23 03:00 JST: 4 jobs start together');
+    expect(d.out.stderr).toEqual([]);
+  });
+
+  it('with --base prints the changes, and a bad base is one line on stderr with exit 2 and no report', () => {
+    const same = deps();
+    expect(schedulesMain(['--from', FROM, '--base', 'HEAD'], same)).toBe(0);
+    expect(same.out.stdout.slice(-2)).toEqual(['Changes against HEAD:', '  no schedule changes']);
+
+    const bad = deps({
+      base: (ref) => {
+        throw new BaseError(`--base ${ref}: no such revision here`);
+      },
+    });
+    expect(schedulesMain(['--base', 'nope'], bad)).toBe(2);
+    expect(bad.out.stderr).toEqual(['error: --base nope: no such revision here']);
+    expect(bad.out.stdout).toEqual([]);
+  });
+
+  it('writes the timeline with --html', () => {
+    const d = deps();
+    expect(schedulesMain(['--html', 'out.html'], d)).toBe(0);
+    expect(d.written.get('out.html')).toMatch(/^<!doctype html>/);
+  });
+
+  it('answers bad arguments with exit 2', () => {
+    for (const argv of [['--nope'], ['--from', 'tomorrow'], ['--env', 'prod']]) {
+      const d = deps();
+      expect(schedulesMain(argv, d)).toBe(2);
+      expect(d.out.stderr).toHaveLength(1);
+      expect(d.out.stdout).toEqual([]);
+    }
+    const d = deps();
+    schedulesMain(['--nope'], d);
+    expect(d.out.stderr[0]).toContain(USAGE);
+  });
+});

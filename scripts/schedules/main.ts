@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  configFiles,
+  DEFAULT_ENVIRONMENT,
+  loadConfig,
+  type PlatformConfig,
+  type ScheduledJobConfig,
+} from '../../lib/config';
+import type { Output } from '../job/output';
+import { BaseError, schedulesAt } from './base';
+import { diffSchedules } from './diff';
+import { peakSummary, scheduleTable, scheduleWarnings } from './report';
+import { timelineHtml } from './timeline';
+
+export const USAGE =
+  'usage: npm run schedules -- [--env <name>] [--from <ISO time>] [--base <git ref>] [--html <file>]';
+
+export interface SchedulesDeps {
+  readonly out: Output;
+  readonly now: () => Date;
+  readonly writeFile: (file: string, text: string) => void;
+  /** @default loadConfig */
+  readonly load?: (environment: string) => PlatformConfig;
+  /** @default schedulesAt (git) */
+  readonly base?: (ref: string, environment: string) => ScheduledJobConfig[];
+}
+
+/** The schedule report; returns the exit code: 0 done, 2 bad arguments, config or --base. */
+export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): number {
+  const { out } = deps;
+  let values: { env?: string; from?: string; base?: string; html?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        env: { type: 'string' },
+        from: { type: 'string' },
+        base: { type: 'string' },
+        html: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    out.error(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const from = values.from === undefined ? deps.now() : new Date(values.from);
+  if (
+    values.from !== undefined &&
+    (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(values.from) || Number.isNaN(from.getTime()))
+  ) {
+    out.error(`error: --from "${values.from}" is not an ISO date-time such as 2026-11-22T00:00:00Z`);
+    return 2;
+  }
+  const envName = values.env ?? DEFAULT_ENVIRONMENT;
+  const known = Object.keys(configFiles.environments);
+  if (!known.includes(envName)) {
+    out.error(`error: --env ${envName}: no such environment; choose one of ${known.join(', ')}`);
+    return 2;
+  }
+  try {
+    const { schedules, environment } = (deps.load ?? loadConfig)(envName);
+    // Loaded before anything is printed: a bad --base is one line on stderr, not a half report.
+    const base = values.base === undefined ? undefined : (deps.base ?? schedulesAt)(values.base, envName);
+    out.line(`Schedules of ${envName} from ${from.toISOString()}: ${schedules.length} jobs`);
+    out.line();
+    for (const line of scheduleTable(schedules, from)) out.line(line);
+    out.line();
+    out.line(peakSummary(schedules, environment, from));
+    const warnings = scheduleWarnings(schedules, environment, from);
+    out.line(warnings.length > 0 ? `\n${warnings.length} warning(s):` : '\nno warnings');
+    for (const w of warnings) out.line(`  ! ${w}`);
+    if (base && values.base !== undefined) {
+      out.line();
+      out.line(`Changes against ${values.base}:`);
+      for (const line of diffSchedules(base, schedules, from)) out.line(`  ${line}`);
+    }
+    if (values.html !== undefined) {
+      deps.writeFile(values.html, timelineHtml(schedules, environment, from));
+      out.line(`\n24-hour timeline written to ${values.html}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof BaseError) {
+      out.error(`error: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      out.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
