@@ -9,6 +9,10 @@ import type { WorkerInput } from '../lib/config/worker-schema';
  * or a message still being processed is delivered again. After maxReceiveCount failed
  * attempts a message moves to the worker's dead-letter queue and an alarm fires.
  *
+ * `scaling` follows the backlog per running task: messagesPerTask is the number of waiting
+ * messages one task should have; the count stays between min and max (no desiredCount then).
+ * `overrides: { <env>: { ... } }` changes fields in one environment only.
+ *
  * Defaults: image { directory: 'sqs-worker' }, cpu 256, memory 512, desiredCount 1,
  * maxReceiveCount 5, oldestMessageAlarm '15m'.
  */

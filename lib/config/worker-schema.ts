@@ -4,7 +4,7 @@ import { durationSchema } from './duration';
 import { parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 
-/** SQS's limits for a queue's visibility timeout and a redrive policy's maxReceiveCount. */
+/** The longest visibility timeout SQS allows. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
 
 const workerFields = {
@@ -39,19 +39,24 @@ const workerFields = {
     .min(1, { error: 'must be at least 1' })
     .max(1000, { error: 'is more than 1000, the most SQS allows' })
     .default(5),
+  /** Tasks to run; a scaled worker's count is `scaling`'s instead. Defaults to 1 (or scaling.min). */
   desiredCount: z
     .int({ error: 'must be a whole number of tasks' })
     .min(1, { error: 'must be at least 1' })
-    .default(1),
+    .optional(),
   /** Never run two copies, not even during a deploy (one task, stopped before its successor starts). */
   singleton: z.boolean().default(false),
   scaling: z
     .strictObject({
-      min: z.int().min(1, { error: 'must be at least 1: one task is always on-demand and polling' }),
+      min: z
+        .int({ error: 'must be a whole number of tasks' })
+        .min(1, { error: 'must be at least 1: one task is always on-demand and polling' }),
       max: z
-        .int()
+        .int({ error: 'must be a whole number of tasks' })
         .max(50, { error: 'is more than 50 tasks: raise it in review with the Fargate quota in mind' }),
-      messagesPerTask: z.int().min(1, { error: 'must be at least 1 message per task' }),
+      messagesPerTask: z
+        .int({ error: 'must be a whole number of waiting messages per task to aim for, e.g. 100' })
+        .min(1, { error: 'must be at least 1 message per task' }),
     })
     .optional(),
   /** Alarm when the oldest message has waited longer than this. */
@@ -75,7 +80,7 @@ const workerSchema = z.strictObject(workerFields).superRefine((w, ctx) => {
         'is set on a singleton: a worker that must never run twice cannot scale; remove scaling or singleton',
     });
   }
-  if (w.singleton && w.desiredCount !== 1) {
+  if (w.singleton && w.desiredCount !== undefined && w.desiredCount !== 1) {
     ctx.addIssue({
       code: 'custom',
       path: ['desiredCount'],
@@ -89,11 +94,11 @@ const workerSchema = z.strictObject(workerFields).superRefine((w, ctx) => {
       message: `is below scaling.min (${w.scaling.min})`,
     });
   }
-  if (w.scaling && (w.desiredCount < w.scaling.min || w.desiredCount > w.scaling.max)) {
+  if (w.scaling && w.desiredCount !== undefined) {
     ctx.addIssue({
       code: 'custom',
       path: ['desiredCount'],
-      message: `is ${w.desiredCount}, outside scaling ${w.scaling.min}-${w.scaling.max}: set it to scaling.min`,
+      message: `is set on a scaled worker, whose task count Application Auto Scaling keeps within scaling.min-max: remove desiredCount (change scaling.min instead)`,
     });
   }
   for (const key of Object.keys(w.secrets)) {
@@ -116,8 +121,10 @@ export type WorkerInput = z.input<typeof workerSchema> & {
 
 export type WorkerConfig = Omit<
   z.output<typeof workerSchema>,
-  'visibilityTimeout' | 'maxProcessingTime' | 'oldestMessageAlarm'
+  'visibilityTimeout' | 'maxProcessingTime' | 'oldestMessageAlarm' | 'desiredCount'
 > & {
+  /** Tasks to run; for a scaled worker, its `scaling.min` (the count itself is then auto scaled). */
+  readonly desiredCount: number;
   readonly visibilityTimeoutSeconds: number;
   readonly maxProcessingSeconds: number;
   readonly oldestMessageAlarmSeconds: number;
@@ -137,8 +144,9 @@ export function parseWorkers(
     kind: 'workers',
     schema: workerSchema,
     overrideSchema: workerOverrideSchema,
-  }).map(({ visibilityTimeout, maxProcessingTime, oldestMessageAlarm, ...worker }) => ({
+  }).map(({ visibilityTimeout, maxProcessingTime, oldestMessageAlarm, desiredCount, ...worker }) => ({
     ...worker,
+    desiredCount: desiredCount ?? worker.scaling?.min ?? 1,
     visibilityTimeoutSeconds: visibilityTimeout,
     maxProcessingSeconds: maxProcessingTime,
     oldestMessageAlarmSeconds: oldestMessageAlarm,

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -14,13 +14,20 @@ import { Construct } from 'constructs';
 import { CONTAINERS_DIR } from '../config/common-schema';
 import type { WorkerConfig } from '../config/worker-schema';
 import { containerSecret } from './container-secret';
+import { addWorkerAlarms } from './worker-alarms';
 
 export interface WorkerServiceProps {
+  /** The environment's name; prefixes queue, service, log group and alarm names. */
   readonly environment: string;
+  /** The validated entry of config/workers.ts, overrides for this environment applied. */
   readonly worker: WorkerConfig;
+  /** The shared cluster, with the FARGATE and FARGATE_SPOT capacity providers enabled. */
   readonly cluster: ecs.ICluster;
+  /** Attached to every task; tasks take no inbound traffic. */
   readonly securityGroup: ec2.ISecurityGroup;
+  /** Where the worker's alarms publish (the platform alarm topic). */
   readonly alarmTopic: sns.ITopic;
+  /** Retention of the worker's log group (the environment's logRetentionDays). */
   readonly logRetention: logs.RetentionDays;
   /**
    * Whether the worker's log group survives stack deletion.
@@ -38,6 +45,8 @@ export class WorkerService extends Construct {
   public readonly queue: sqs.IQueue;
   public readonly deadLetterQueue?: sqs.Queue;
   public readonly service: ecs.FargateService;
+  /** Dead letters (own queues only), oldest message age, tasks below desired. */
+  public readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
     super(scope, id);
@@ -114,15 +123,20 @@ export class WorkerService extends Construct {
       serviceName: name,
       cluster: props.cluster,
       taskDefinition,
-      desiredCount: worker.scaling?.min ?? worker.desiredCount,
+      // A scaled worker leaves the count to Application Auto Scaling: CloudFormation re-applies
+      // a DesiredCount in the template on every service update, which would undo a scale-out
+      // in the middle of a backlog. A new service starts with one task; the target keeps min.
+      desiredCount: worker.scaling ? undefined : worker.desiredCount,
       // `base` is placed first: the first task is on-demand, every further one on Spot.
       capacityProviderStrategies: [
         { capacityProvider: 'FARGATE', base: 1, weight: 0 },
         { capacityProvider: 'FARGATE_SPOT', weight: 1 },
       ],
-      // A singleton's old task stops before its successor starts: never two copies.
+      // A singleton's old task stops before its successor starts: never two copies. AZ
+      // rebalancing starts a task before stopping one, so it is off for singletons.
       minHealthyPercent: worker.singleton ? 0 : 100,
       maxHealthyPercent: worker.singleton ? 100 : 200,
+      availabilityZoneRebalancing: worker.singleton ? ecs.AvailabilityZoneRebalancing.DISABLED : undefined,
       circuitBreaker: { rollback: true },
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.securityGroup],
@@ -130,7 +144,14 @@ export class WorkerService extends Construct {
     });
 
     if (worker.scaling) this.addBacklogScaling(worker.scaling);
-    this.addAlarms(props);
+    this.alarms = addWorkerAlarms(this, {
+      name,
+      worker,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      service: this.service,
+      alarmTopic: props.alarmTopic,
+    });
   }
 
   private image(worker: WorkerConfig): ecs.ContainerImage {
@@ -157,6 +178,18 @@ export class WorkerService extends Construct {
       scalableDimension: 'ecs:service:DesiredCount',
       minCapacity: scaling.min,
       maxCapacity: scaling.max,
+      // ECS's service-linked role, as `FargateService.autoScaleTaskCount` uses: a role created
+      // here would hold no permission to change the service's desired count.
+      role: iam.Role.fromRoleArn(
+        this,
+        'ScalingRole',
+        Stack.of(this).formatArn({
+          region: '',
+          service: 'iam',
+          resource: 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com',
+          resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
+        }),
+      ),
     });
     const metric = (
       id: string,
@@ -210,57 +243,5 @@ export class WorkerService extends Construct {
         },
       },
     });
-  }
-
-  private runningTasks(): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'ECS/ContainerInsights',
-      metricName: 'RunningTaskCount',
-      dimensionsMap: { ClusterName: this.service.cluster.clusterName, ServiceName: this.service.serviceName },
-      statistic: cloudwatch.Stats.MINIMUM,
-      period: Duration.minutes(1),
-    });
-  }
-
-  private addAlarms(props: WorkerServiceProps): void {
-    const { worker } = props;
-    const action = new cwActions.SnsAction(props.alarmTopic);
-    const alarms: cloudwatch.Alarm[] = [];
-    if (this.deadLetterQueue) {
-      alarms.push(
-        this.deadLetterQueue
-          .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) })
-          .createAlarm(this, 'DeadLettersAlarm', {
-            alarmDescription: `${worker.name}: messages failed ${worker.maxReceiveCount} times and are in the dead-letter queue`,
-            threshold: 1,
-            evaluationPeriods: 1,
-            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          }),
-      );
-    }
-    alarms.push(
-      this.queue
-        .metricApproximateAgeOfOldestMessage({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        })
-        .createAlarm(this, 'OldestMessageAlarm', {
-          alarmDescription: `${worker.name}: a message has waited longer than ${worker.oldestMessageAlarmSeconds} s; the worker is behind or stopped`,
-          threshold: worker.oldestMessageAlarmSeconds,
-          evaluationPeriods: 3,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      this.runningTasks().createAlarm(this, 'TasksBelowDesiredAlarm', {
-        alarmDescription: `${worker.name}: fewer tasks running than the ${worker.scaling?.min ?? worker.desiredCount} wanted for 5 minutes`,
-        threshold: worker.scaling?.min ?? worker.desiredCount,
-        evaluationPeriods: 5,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        // No data means no task reported at all: that is the outage this alarm is for.
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      }),
-    );
-    for (const alarm of alarms) alarm.addAlarmAction(action);
   }
 }

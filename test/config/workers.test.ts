@@ -77,6 +77,31 @@ describe('config/workers.ts', () => {
       { cpu: 512, memory: 512 },
       /order-relay\.memory: memory 512 MiB does not fit cpu 512/,
     ],
+    [
+      'a desiredCount on a scaled worker',
+      { desiredCount: 2, scaling: { min: 1, max: 3, messagesPerTask: 10 } },
+      /order-relay\.desiredCount: is set on a scaled worker.*remove desiredCount/,
+    ],
+    [
+      'a fractional messagesPerTask',
+      { scaling: { min: 1, max: 3, messagesPerTask: 2.5 } },
+      /order-relay\.scaling\.messagesPerTask: must be a whole number/,
+    ],
+    [
+      'an override that breaks a rule',
+      { singleton: true, overrides: { sandbox: { desiredCount: 2 } } },
+      /order-relay\.desiredCount: is 2 on a singleton/,
+    ],
+    [
+      'an override for an unknown environment',
+      { overrides: { prod: { desiredCount: 2 } } },
+      /order-relay\.overrides\.prod: no such environment; use one of /,
+    ],
+    [
+      'an image folder that does not exist',
+      { image: { directory: 'no-such-image' } },
+      /order-relay\.image\.directory: containers\/no-such-image has no Dockerfile/,
+    ],
     ['a bad name', { name: 'Order_Relay' }, /Order_Relay\.name: .*must be lowercase/],
     ['a maxReceiveCount of 0', { maxReceiveCount: 0 }, /order-relay\.maxReceiveCount: must be at least 1/],
     [
@@ -97,6 +122,27 @@ describe('config/workers.ts', () => {
       problems.some((p) => message.test(p)),
       problems.join('\n'),
     ).toBe(true);
+  });
+
+  it('starts a scaled worker at scaling.min when no desiredCount is given', () => {
+    const scaled = { ...worker, scaling: { min: 3, max: 8, messagesPerTask: 50 } };
+    const [parsed] = loadConfig('sandbox', { ...configFiles, workers: [scaled] }).workers;
+    expect(parsed).toMatchObject({ desiredCount: 3, scaling: { min: 3, max: 8, messagesPerTask: 50 } });
+  });
+
+  it('reports every problem at once, one line per worker and field', () => {
+    const problems = problemsOfWorkers([
+      { ...worker, cpu: 300 },
+      { ...worker, name: 'other-relay', visibilityTimeout: '10s', maxReceiveCount: 0 },
+    ]);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^order-relay\.cpu: cpu 300 is not a Fargate size/);
+    expect(problems.slice(1).sort()).toEqual([
+      expect.stringMatching(/^other-relay\.maxReceiveCount: /),
+      expect.stringMatching(
+        /^other-relay\.visibilityTimeout: is not longer than maxProcessingTime.*above 30 s/,
+      ),
+    ]);
   });
 
   it('rejects duplicate worker names', () => {

@@ -1,25 +1,35 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
 import { synthPlatform } from '../support/synth';
 
 type Resource = { Properties: Record<string, unknown> };
-const workers = () => loadConfig('sandbox').workers;
-const template = () => synthPlatform('sandbox').templates['Workers']!;
-const service = (name: string) =>
-  Object.values(
-    template().findResources('AWS::ECS::Service', { Properties: { ServiceName: `sandbox-${name}` } }),
-  )[0] as Resource | undefined;
+type Statement = { Action: string | string[]; Resource: unknown };
+
+const workers = (env = 'sandbox') => loadConfig(env).workers;
+const template = (env = 'sandbox') => synthPlatform(env).templates['Workers']!;
+const service = (name: string, env = 'sandbox') => {
+  const found = Object.values(
+    template(env).findResources('AWS::ECS::Service', { Properties: { ServiceName: `${env}-${name}` } }),
+  ) as Resource[];
+  expect(found, `service of ${name}`).toHaveLength(1);
+  return found[0]!.Properties;
+};
+const alarmTopic = Match.objectLike({
+  'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('AlarmTopic') }),
+});
 
 describe('Workers stack', () => {
   it('runs one service per configured worker', () => {
     template().resourceCountIs('AWS::ECS::Service', workers().length);
-    for (const w of workers()) expect(service(w.name), w.name).toBeDefined();
+    expect(workers().length).toBeGreaterThanOrEqual(6);
+    for (const w of workers()) service(w.name);
   });
 
   it('keeps the first task on on-demand Fargate and the rest on Spot, with rollback on failed deploys', () => {
     for (const w of workers()) {
-      expect(service(w.name)!.Properties).toMatchObject({
+      expect(service(w.name), w.name).toMatchObject({
         CapacityProviderStrategy: [
           { CapacityProvider: 'FARGATE', Base: 1, Weight: 0 },
           { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
@@ -27,45 +37,78 @@ describe('Workers stack', () => {
         DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
         NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
       });
+      expect(service(w.name)['LaunchType'], 'a launch type would override the strategy').toBeUndefined();
     }
   });
 
   it('pins singletons to exactly one task that is stopped before its successor starts', () => {
     const singletons = workers().filter((w) => w.singleton);
     expect(singletons.map((w) => w.name)).toEqual(['payment-reconciler', 'ledger-exporter']);
-    for (const w of singletons) {
-      expect(service(w.name)!.Properties).toMatchObject({
-        DesiredCount: 1,
-        DeploymentConfiguration: { MinimumHealthyPercent: 0, MaximumPercent: 100 },
-      });
+    for (const env of ['sandbox', 'production']) {
+      for (const w of singletons) {
+        expect(service(w.name, env), `${env} ${w.name}`).toMatchObject({
+          DesiredCount: 1,
+          DeploymentConfiguration: { MinimumHealthyPercent: 0, MaximumPercent: 100 },
+          AvailabilityZoneRebalancing: 'DISABLED',
+        });
+      }
     }
-    expect(service('notification-dispatcher')!.Properties).toMatchObject({
+    expect(service('notification-dispatcher')).toMatchObject({
       DesiredCount: 2,
       DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200 },
     });
   });
 
+  it('applies per-environment overrides: search-index-updater runs 1 task in sandbox, 2 in production', () => {
+    expect(service('search-index-updater', 'sandbox')['DesiredCount']).toBe(1);
+    expect(service('search-index-updater', 'production')['DesiredCount']).toBe(2);
+  });
+
   it('gives every queue SSE, a TLS-only policy and a DLQ after maxReceiveCount receives', () => {
     for (const w of workers()) {
+      const dlq = Object.keys(
+        template().findResources('AWS::SQS::Queue', { Properties: { QueueName: `sandbox-${w.name}-dlq` } }),
+      );
+      expect(dlq, w.name).toHaveLength(1);
       template().hasResourceProperties('AWS::SQS::Queue', {
         QueueName: `sandbox-${w.name}`,
         SqsManagedSseEnabled: true,
         VisibilityTimeout: w.visibilityTimeoutSeconds,
-        RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: w.maxReceiveCount },
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [dlq[0]!, 'Arn'] },
+          maxReceiveCount: w.maxReceiveCount,
+        },
       });
       template().hasResourceProperties('AWS::SQS::Queue', {
         QueueName: `sandbox-${w.name}-dlq`,
+        SqsManagedSseEnabled: true,
         MessageRetentionPeriod: 1_209_600,
       });
     }
+    template().resourceCountIs('AWS::SQS::Queue', workers().length * 2);
     template().resourceCountIs('AWS::SQS::QueuePolicy', workers().length * 2);
+    template().allResourcesProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
   });
 
   it('scales only the scaled worker, on backlog per running task, never below min', () => {
+    const scaled = workers().filter((w) => w.scaling);
+    expect(scaled.map((w) => w.name)).toEqual(['order-events-relay']);
     template().resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 1);
+    template().resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 1);
     template().hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: 1,
       MaxCapacity: 10,
+      ScalableDimension: 'ecs:service:DesiredCount',
+      // ECS's service-linked role: a role of our own would lack ecs:UpdateService.
+      RoleARN: Match.stringLikeRegexp(
+        ':role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService$',
+      ),
     });
     template().hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',
@@ -73,6 +116,16 @@ describe('Workers stack', () => {
         TargetValue: 200,
         CustomizedMetricSpecification: {
           Metrics: Match.arrayWith([
+            Match.objectLike({
+              Id: 'visible',
+              MetricStat: Match.objectLike({
+                Metric: Match.objectLike({ MetricName: 'ApproximateNumberOfMessagesVisible' }),
+              }),
+            }),
+            Match.objectLike({
+              Id: 'running',
+              MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RunningTaskCount' }) }),
+            }),
             Match.objectLike({
               Id: 'backlogPerTask',
               Expression: 'visible / IF(running > 0, running, 1)',
@@ -82,48 +135,102 @@ describe('Workers stack', () => {
         },
       }),
     });
+    // Task and execution role per worker, and no scaling role that could not scale anything.
+    template().resourceCountIs('AWS::IAM::Role', workers().length * 2);
+    // The count is Application Auto Scaling's: a DesiredCount would reset it on every deploy.
+    expect(service('order-events-relay')['DesiredCount']).toBeUndefined();
   });
 
-  it('lets each task role consume only its own queue', () => {
-    const policies = template().findResources('AWS::IAM::Policy', {
-      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('TaskTaskRole') }] },
-    }) as Record<string, Resource>;
-    expect(Object.keys(policies)).toHaveLength(workers().length);
-    for (const [id, policy] of Object.entries(policies)) {
-      const statements = (
-        policy.Properties['PolicyDocument'] as { Statement: { Action: string[]; Resource: unknown }[] }
-      ).Statement;
-      expect(statements).toHaveLength(1);
-      expect(statements[0]!.Action).toEqual(
-        expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+  it('lets each task role consume exactly its own queue and nothing else', () => {
+    const { stacks } = synthPlatform('sandbox');
+    const stack = Stack.of(stacks.workers);
+    const policies = template().findResources('AWS::IAM::Policy') as Record<string, Resource>;
+    expect(stacks.workers.services).toHaveLength(workers().length);
+    for (const ws of stacks.workers.services) {
+      const role = stack.resolve(ws.service.taskDefinition.taskRole.roleName) as unknown;
+      const attached = Object.values(policies).filter(
+        (p) => JSON.stringify(p.Properties['Roles']) === JSON.stringify([role]),
       );
-      const worker = workers().find((w) => id.startsWith(w.name.replace(/-/g, '')))!;
-      expect(JSON.stringify(statements[0]!.Resource)).toContain(worker.name.replace(/-/g, ''));
+      expect(attached, ws.node.id).toHaveLength(1);
+      const statements = (attached[0]!.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement;
+      expect(statements, ws.node.id).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+            'sqs:ReceiveMessage',
+          ],
+          Resource: stack.resolve(ws.queue.queueArn) as unknown,
+        },
+      ]);
     }
   });
 
-  it('stops gracefully: SIGTERM then 120 s, non-root, read-only root filesystem', () => {
+  it('stops gracefully: SIGTERM then 120 s, non-root, read-only root filesystem, logs kept per environment', () => {
     template().allResourcesProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
-        Match.objectLike({ StopTimeout: 120, User: '1000', ReadonlyRootFilesystem: true }),
+        Match.objectLike({
+          StopTimeout: 120,
+          User: '1000',
+          ReadonlyRootFilesystem: true,
+          LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+        }),
       ],
     });
+    for (const env of ['sandbox', 'production']) {
+      template(env).allResourcesProperties('AWS::Logs::LogGroup', {
+        RetentionInDays: loadConfig(env).environment.logRetentionDays,
+      });
+    }
   });
 
-  it('alarms on dead letters, old messages and missing tasks, to the platform topic', () => {
+  it('alarms on dead letters, old messages and missing tasks, each to the platform topic', () => {
     template().resourceCountIs('AWS::CloudWatch::Alarm', workers().length * 3);
-    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'RunningTaskCount',
-      Namespace: 'ECS/ContainerInsights',
-      ComparisonOperator: 'LessThanThreshold',
-      Threshold: 1,
-      EvaluationPeriods: 5,
-      TreatMissingData: 'breaching',
-      AlarmActions: [Match.anyValue()],
-    });
-    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateAgeOfOldestMessage',
-      Threshold: 600, // order-events-relay: oldestMessageAlarm '10m'
-    });
+    template().allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [alarmTopic] });
+    for (const w of workers()) {
+      template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `sandbox-${w.name}-dead-letters`,
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) }],
+        Threshold: 1,
+      });
+      template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `sandbox-${w.name}-oldest-message`,
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Threshold: w.oldestMessageAlarmSeconds,
+      });
+      template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `sandbox-${w.name}-tasks-below-desired`,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 5,
+        TreatMissingData: 'breaching',
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'desired - running' }),
+          Match.objectLike({
+            Id: 'desired',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({
+                Namespace: 'ECS/ContainerInsights',
+                MetricName: 'DesiredTaskCount',
+              }),
+            }),
+          }),
+          Match.objectLike({
+            Id: 'running',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({
+                Namespace: 'ECS/ContainerInsights',
+                MetricName: 'RunningTaskCount',
+              }),
+            }),
+          }),
+        ]),
+      });
+    }
+    expect(workers().find((w) => w.name === 'order-events-relay')!.oldestMessageAlarmSeconds).toBe(600);
   });
 });

@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { webhookRelay } from './handlers/webhook-relay';
-import { jsonLog } from './log';
+import { jsonLog, type Log } from './log';
 import { Worker, type Handler } from './worker';
 
 const handlers: Record<string, (env: NodeJS.ProcessEnv) => Handler> = {
@@ -14,9 +14,26 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-/** Entry point: `node main.js <handler>`; exits 0 after a clean SIGTERM shutdown. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const log = jsonLog({ worker: env['WORKER_NAME'] });
+/** What `main` takes from the process; tests pass their own. */
+export interface MainDeps {
+  /** @default a client for the task's region and role */
+  readonly sqs?: SQSClient;
+  /** Where SIGTERM/SIGINT arrive. @default process */
+  readonly signals?: Pick<NodeJS.EventEmitter, 'once'>;
+  /** @default JSON lines on stdout, tagged with WORKER_NAME */
+  readonly log?: Log;
+}
+
+/**
+ * Entry point: `node main.js <handler>`. Returns the exit code: 0 after a clean shutdown on
+ * SIGTERM (ECS stopping the task, a deploy, a Spot interruption), 2 on a configuration error.
+ */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  deps: MainDeps = {},
+): Promise<number> {
+  const log = deps.log ?? jsonLog({ worker: env['WORKER_NAME'] });
   const name = argv[0] ?? '';
   const makeHandler = handlers[name];
   if (!makeHandler) {
@@ -24,20 +41,34 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return 2;
   }
   let handler: Handler;
+  let queueUrl: string;
+  const visibilityTimeoutSeconds = Number(env['VISIBILITY_TIMEOUT_SECONDS'] ?? '30');
   try {
     handler = makeHandler(env);
+    queueUrl = required(env, 'QUEUE_URL');
+    if (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 1) {
+      throw new Error(
+        `VISIBILITY_TIMEOUT_SECONDS must be a whole number of seconds, got "${env['VISIBILITY_TIMEOUT_SECONDS']}"`,
+      );
+    }
   } catch (error) {
     log.error((error as Error).message);
     return 2;
   }
   const worker = new Worker({
-    sqs: new SQSClient({}),
-    queueUrl: required(env, 'QUEUE_URL'),
+    sqs: deps.sqs ?? new SQSClient({}),
+    queueUrl,
     handler,
     log,
-    visibilityTimeoutSeconds: Number(env['VISIBILITY_TIMEOUT_SECONDS'] ?? '30'),
+    visibilityTimeoutSeconds,
   });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void worker.stop());
+  const signals = deps.signals ?? process;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    signals.once(signal, () => {
+      log.info(`${signal} received`);
+      void worker.stop();
+    });
+  }
   log.info('polling', { handler: name });
   await worker.run();
   log.info('stopped cleanly');
@@ -46,6 +77,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
 if (require.main === module) {
   main(process.argv.slice(2), process.env).then(
+    // Exit explicitly: a handler that ignored its abort signal must not keep the process alive.
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`${String(error)}\n`);

@@ -5,9 +5,11 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
+import { getEventListeners } from 'node:events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Worker, type Handler } from './worker';
+import { webhookRelay } from './handlers/webhook-relay';
+import { RECEIVE_RETRY_MS, Worker, type Handler } from './worker';
 
 const sqsMock = mockClient(SQSClient);
 const sqs = new SQSClient({ region: 'ap-northeast-1' });
@@ -124,5 +126,101 @@ describe('Worker', () => {
     await w.stop();
     await running;
     expect(deleted()).toEqual(['rh-long']);
+  });
+  it('abandons by the deadline even when every slot holds a handler that never settles', async () => {
+    vi.useFakeTimers();
+    queueWith([msg('stuck')]);
+    const w = worker(() => new Promise<void>(() => undefined), { concurrency: 1 });
+    const running = w.run();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1); // the only slot is busy
+
+    let exited = false;
+    void Promise.all([w.stop(), running]).then(() => (exited = true));
+    await vi.advanceTimersByTimeAsync(115_000);
+    expect(exited).toBe(true); // ECS would SIGKILL at 120 s
+    expect(deleted()).toEqual([]);
+  });
+
+  it('leaves a message whose body fails validation for redrive, and logs why', async () => {
+    const target = vi.fn(() => Promise.resolve(new Response(null, { status: 200 })));
+    const valid = { eventId: 'e-1', type: 'order.created', payload: {} };
+    queueWith([
+      { MessageId: 'good', ReceiptHandle: 'rh-good', Body: JSON.stringify(valid) },
+      {
+        MessageId: 'bad',
+        ReceiptHandle: 'rh-bad',
+        Body: '{"type":"order.created"}',
+        Attributes: { ApproximateReceiveCount: '2' },
+      },
+    ]);
+    const w = worker(webhookRelay({ targetUrl: 'https://t/hook', token: 't', fetch: target }));
+    const running = w.run();
+    await vi.waitFor(() => expect(log.error).toHaveBeenCalled());
+    await vi.waitFor(() => expect(deleted()).toEqual(['rh-good']));
+    await w.stop();
+    await running;
+
+    expect(deleted()).toEqual(['rh-good']);
+    expect(target).toHaveBeenCalledTimes(1);
+    expect(log.error).toHaveBeenCalledWith(
+      'message failed; left for redelivery',
+      expect.objectContaining({
+        id: 'bad',
+        receiveCount: '2',
+        error: expect.stringContaining('eventId') as unknown,
+      }),
+    );
+  });
+
+  it('survives a failed delete: logs it, keeps polling, and deletes nothing twice', async () => {
+    queueWith([msg('a'), msg('b')]);
+    sqsMock.on(DeleteMessageCommand, { ReceiptHandle: 'rh-a' }).rejects(new Error('ReceiptHandleIsInvalid'));
+    const w = worker(() => Promise.resolve());
+    const running = w.run();
+    await vi.waitFor(() => expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(2));
+    await w.stop();
+    await running;
+
+    expect(deleted().sort()).toEqual(['rh-a', 'rh-b']);
+    expect(log.error).toHaveBeenCalledWith(
+      'processed, but delete failed; SQS will deliver it again',
+      expect.objectContaining({ id: 'a' }),
+    );
+  });
+
+  it('retries a failed receive after a pause instead of exiting', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      calls += 1;
+      return calls === 1 ? Promise.reject(new Error('throttled')) : new Promise(() => undefined);
+    });
+    const w = worker(() => Promise.resolve());
+    const running = w.run();
+    await vi.advanceTimersByTimeAsync(RECEIVE_RETRY_MS - 1);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toBe(2);
+    await w.stop();
+    await running;
+  });
+
+  it('does not pile up abort listeners over a long idle life', async () => {
+    let polls = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      polls += 1;
+      return polls <= 50 ? Promise.resolve({}) : new Promise(() => undefined);
+    });
+    const w = worker(() => Promise.resolve());
+    const running = w.run();
+    await vi.waitFor(() => expect(polls).toBe(51));
+    const options = (sqsMock.commandCalls(ReceiveMessageCommand).at(-1)!.args as unknown[])[1] as {
+      abortSignal: AbortSignal;
+    };
+    // One listener for the poll in progress; 50 finished polls must have removed theirs.
+    expect(getEventListeners(options.abortSignal, 'abort')).toHaveLength(1);
+    await w.stop();
+    await running;
   });
 });

@@ -10,6 +10,9 @@ import type { Log } from './log';
 /** How long abandoned handlers get to notice their abort signal before the worker returns. */
 export const ABANDON_WAIT_MS = 10_000;
 
+/** How long to wait before polling again after ReceiveMessage failed (throttling, network). */
+export const RECEIVE_RETRY_MS = 5_000;
+
 /** Processes one message body; rejects (or throws) to leave the message for redelivery. */
 export type Handler = (body: string, signal: AbortSignal) => Promise<void>;
 
@@ -33,8 +36,12 @@ export interface WorkerOptions {
 /**
  * An SQS long-poll loop that deletes a message only after its handler succeeded, keeps a
  * slow message invisible while it is processed, and on `stop()` stops polling, lets
- * in-flight messages finish within the grace period, abandons the rest (not deleted, so SQS
- * delivers them again after their visibility timeout) and returns.
+ * in-flight messages finish within the grace period, abandons the rest and returns.
+ *
+ * Abandoned messages are not deleted and their visibility is not reset: SQS delivers them
+ * again once their visibility timeout runs out. Releasing them at once would hand a message
+ * to another task while a handler that ignores its abort signal may still be working on it,
+ * which a singleton worker must never allow.
  */
 export class Worker {
   private readonly polling = new AbortController();
@@ -48,11 +55,13 @@ export class Worker {
   /** Polls until `stop()`; resolves when every message is finished or abandoned. */
   async run(): Promise<void> {
     const { sqs, queueUrl, log } = this.options;
-    const concurrency = Math.min(10, this.options.concurrency ?? 5);
+    const concurrency = Math.max(1, Math.min(10, this.options.concurrency ?? 5));
     while (!this.stopping) {
       const free = concurrency - this.inFlight.size;
       if (free <= 0) {
-        await Promise.race(this.inFlight);
+        // Wake on SIGTERM too: if every slot holds a handler that never settles, waiting for a
+        // free slot alone would keep the process alive until ECS kills it.
+        await untilAborted(Promise.race(this.inFlight), this.polling.signal).catch(() => undefined);
         continue;
       }
       let messages: Message[];
@@ -68,12 +77,11 @@ export class Worker {
         );
         // Stop waiting on SIGTERM even if the request itself is slow to abort. Messages it
         // might still return stay invisible, then reappear: nothing is lost.
-        const response = await Promise.race([receive, rejectOnAbort(this.polling.signal)]);
-        messages = response.Messages ?? [];
+        messages = (await untilAborted(receive, this.polling.signal)).Messages ?? [];
       } catch (error) {
         if (this.stopping) break;
-        log.error('receive failed; retrying in 5 s', { error: String(error) });
-        await sleep(5000, this.polling.signal);
+        log.error(`receive failed; retrying in ${RECEIVE_RETRY_MS / 1000} s`, { error: String(error) });
+        await sleep(RECEIVE_RETRY_MS, this.polling.signal);
         continue;
       }
       for (const message of messages) this.track(this.process(message));
@@ -94,9 +102,7 @@ export class Worker {
       if ((await Promise.race([drained, timer])) === 'timeout') {
         this.options.log.warn(
           'grace period over: abandoning unfinished messages to their visibility timeout',
-          {
-            abandoned: this.inFlight.size,
-          },
+          { abandoned: this.inFlight.size },
         );
         this.abandon.abort();
         // A handler that ignores the abort must not hold the process past SIGKILL.
@@ -130,8 +136,13 @@ export class Worker {
       },
       (visibilityTimeoutSeconds * 1000) / 2,
     );
+    // One signal per message, so handlers that combine it (AbortSignal.any) attach nothing to
+    // the worker-wide signal, which lives as long as the process.
+    const abort = new AbortController();
+    const onAbandon = () => abort.abort();
+    this.abandon.signal.addEventListener('abort', onAbandon, { once: true });
     try {
-      await handler(message.Body ?? '', this.abandon.signal);
+      await handler(message.Body ?? '', abort.signal);
     } catch (error) {
       // Not deleted: SQS delivers it again after the visibility timeout, and after
       // maxReceiveCount attempts moves it to the dead-letter queue.
@@ -143,25 +154,42 @@ export class Worker {
       return;
     } finally {
       clearInterval(heartbeat);
+      this.abandon.signal.removeEventListener('abort', onAbandon);
     }
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    try {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    } catch (error) {
+      // The work is done but SQS will deliver the message again: handlers must be idempotent
+      // (at-least-once delivery), so this is logged, not fatal.
+      log.error('processed, but delete failed; SQS will deliver it again', { id, error: String(error) });
+      return;
+    }
     log.info('message done', { id });
   }
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    if (signal.aborted) reject(new Error('stopped'));
-    signal.addEventListener('abort', () => reject(new Error('stopped')));
+/** `work`, or a rejection as soon as `signal` aborts; the listener is removed either way. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    void work.catch(() => undefined); // nobody awaits it any more; its failure is of no interest
+    return Promise.reject(new Error('stopped'));
+  }
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new Error('stopped'));
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

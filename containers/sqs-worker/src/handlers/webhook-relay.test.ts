@@ -25,7 +25,12 @@ describe('webhookRelay', () => {
 
   it.each([
     ['not JSON', 'nope', /not JSON/],
-    ['missing eventId', JSON.stringify({ type: 'x', payload: {} }), /eventId/],
+    ['missing eventId', JSON.stringify({ type: 'x', payload: {} }), /not a relay event[\s\S]*at eventId/],
+    [
+      'a payload that is not an object',
+      JSON.stringify({ eventId: 'e', type: 'x', payload: 3 }),
+      /at payload/,
+    ],
   ])('rejects a body that is %s, without calling the target', async (_, body, message) => {
     const fetch = vi.fn();
     await expect(

@@ -31,7 +31,13 @@ export function webhookRelay(options: WebhookRelayOptions): Handler {
     } catch {
       throw new Error('message body is not JSON');
     }
-    const message = relayMessageSchema.parse(json);
+    const parsed = relayMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      // Thrown, not swallowed: the message stays on the queue and reaches the DLQ for a person
+      // to read, with this line in the worker's log saying why.
+      throw new Error(`message body is not a relay event: ${z.prettifyError(parsed.error)}`);
+    }
+    const message = parsed.data;
     const response = await doFetch(options.targetUrl, {
       method: 'POST',
       headers: {

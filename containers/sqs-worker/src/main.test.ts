@@ -1,0 +1,77 @@
+import { EventEmitter } from 'node:events';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from './main';
+
+const sqsMock = mockClient(SQSClient);
+const env = {
+  WORKER_NAME: 'order-events-relay',
+  QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/111111111111/sandbox-order-events-relay',
+  VISIBILITY_TIMEOUT_SECONDS: '120',
+  TARGET_URL: 'https://partner.example.com/hooks',
+  TARGET_TOKEN: 'token',
+};
+const log = () => ({ info: vi.fn(), warn: vi.fn(), error: vi.fn() });
+const event = { eventId: 'evt-1', type: 'order.created', payload: { orderId: 7 } };
+
+beforeEach(() => {
+  sqsMock.reset();
+  sqsMock.on(DeleteMessageCommand).resolves({});
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe('main', () => {
+  it.each([
+    ['an unknown handler', ['nope'], env, /unknown handler "nope"; use one of webhook-relay/],
+    ['a missing target', ['webhook-relay'], { ...env, TARGET_URL: '' }, /TARGET_URL is required/],
+    ['a missing queue', ['webhook-relay'], { ...env, QUEUE_URL: undefined }, /QUEUE_URL is required/],
+    [
+      'a bad visibility timeout',
+      ['webhook-relay'],
+      { ...env, VISIBILITY_TIMEOUT_SECONDS: '2m' },
+      /VISIBILITY_TIMEOUT_SECONDS must be a whole number/,
+    ],
+  ])('exits 2 on %s without polling', async (_, argv, environment, message) => {
+    const l = log();
+    await expect(main(argv, environment, { log: l, signals: new EventEmitter() })).resolves.toBe(2);
+    expect(l.error).toHaveBeenCalledWith(expect.stringMatching(message));
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(0);
+  });
+
+  it('on SIGTERM stops polling, finishes the message in flight, deletes it once and exits 0', async () => {
+    let answer!: (response: Response) => void;
+    const target = vi.fn(() => new Promise<Response>((resolve) => (answer = resolve)));
+    vi.stubGlobal('fetch', target);
+    let served = false;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      if (served) return new Promise(() => undefined); // long poll, until aborted
+      served = true;
+      return { Messages: [{ MessageId: 'm1', ReceiptHandle: 'rh-1', Body: JSON.stringify(event) }] };
+    });
+    const signals = new EventEmitter();
+    const exit = main(['webhook-relay'], env, { log: log(), signals });
+    await vi.waitFor(() => expect(target).toHaveBeenCalledTimes(1));
+    const receives = sqsMock.commandCalls(ReceiveMessageCommand).length;
+
+    signals.emit('SIGTERM');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sqsMock.commandCalls(DeleteMessageCommand)).toHaveLength(0); // still in flight
+    answer(new Response(null, { status: 204 }));
+
+    await expect(exit).resolves.toBe(0);
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(receives);
+    expect(sqsMock.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: env.QUEUE_URL, ReceiptHandle: 'rh-1' },
+    ]);
+  });
+
+  it('exits 0 at once on SIGINT while idle in a long poll', async () => {
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => new Promise(() => undefined));
+    const signals = new EventEmitter();
+    const exit = main(['webhook-relay'], env, { log: log(), signals });
+    await vi.waitFor(() => expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1));
+    signals.emit('SIGINT');
+    await expect(exit).resolves.toBe(0);
+  });
+});
