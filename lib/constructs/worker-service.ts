@@ -1,18 +1,15 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CONTAINERS_DIR } from '../config/common-schema';
 import type { WorkerConfig } from '../config/worker-schema';
+import { containerImage } from './container-image';
 import { containerSecret } from './container-secret';
 import { addWorkerAlarms } from './worker-alarms';
 
@@ -82,7 +79,7 @@ export class WorkerService extends Construct {
     });
     taskDefinition.addVolume({ name: 'tmp' });
     const container = taskDefinition.addContainer('worker', {
-      image: this.image(worker),
+      image: containerImage(this, 'Repository', worker.image),
       command: [...worker.command],
       environment: {
         WORKER_NAME: worker.name,
@@ -152,18 +149,6 @@ export class WorkerService extends Construct {
       service: this.service,
       alarmTopic: props.alarmTopic,
     });
-  }
-
-  private image(worker: WorkerConfig): ecs.ContainerImage {
-    if ('directory' in worker.image) {
-      return ecs.ContainerImage.fromAsset(path.join(CONTAINERS_DIR, worker.image.directory), {
-        platform: Platform.LINUX_AMD64, // Fargate Spot runs x86_64 only
-      });
-    }
-    return ecs.ContainerImage.fromEcrRepository(
-      ecr.Repository.fromRepositoryArn(this, 'Repository', worker.image.ecrRepository),
-      worker.image.tag,
-    );
   }
 
   /**

@@ -1,8 +1,5 @@
-import * as path from 'node:path';
 import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -10,9 +7,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { ScheduledJobConfig } from '../config';
+import { containerImage } from '../constructs/container-image';
 import { ScheduledJob } from '../constructs/scheduled-job';
-
-import { CONTAINERS_DIR } from '../config/common-schema';
 
 export interface JobsStackProps extends StackProps {
   readonly environment: string;
@@ -61,15 +57,7 @@ export class JobsStack extends Stack {
       const key = JSON.stringify(job.image);
       let cached = images.get(key);
       if (!cached) {
-        cached =
-          'directory' in job.image
-            ? ecs.ContainerImage.fromAsset(path.join(CONTAINERS_DIR, job.image.directory), {
-                platform: Platform.LINUX_AMD64, // Fargate Spot runs x86_64 only
-              })
-            : ecs.ContainerImage.fromEcrRepository(
-                ecr.Repository.fromRepositoryArn(this, `Repo${images.size}`, job.image.ecrRepository),
-                job.image.tag,
-              );
+        cached = containerImage(this, `Repo${images.size}`, job.image);
         images.set(key, cached);
       }
       return cached;
