@@ -21,7 +21,7 @@ const base: RecorderEvent = {
     slot: '2026-11-23T03:00:00Z',
     run: { attempt: 0, capacity: 'spot', fellBack: false },
     outcome: { status: 'Succeeded', reason: 'exited with code 0' },
-    task: { taskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-batch/0123abcd', exitCode: 0 },
+    task: { taskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/0123abcd', exitCode: 0 },
   },
   executionArn: 'arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:exec-1',
   executionName: 'exec-1',
@@ -68,7 +68,7 @@ describe('recordRun', () => {
         outcome: { status: 'Failed', reason: 'failed after 2 retries: States.TaskFailed' },
         failure: {
           task: {
-            TaskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-batch/ffff',
+            TaskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/ffff',
             StopCode: 'EssentialContainerExited',
             StoppedReason: 'Essential container in task exited',
             Containers: [{ ExitCode: 1 }],
@@ -83,7 +83,7 @@ describe('recordRun', () => {
       attempts: 3,
       capacity: 'on-demand',
       fellBackToOnDemand: true,
-      taskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-batch/ffff',
+      taskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/ffff',
       reason: 'failed after 2 retries: States.TaskFailed (Essential container in task exited)',
     });
   });

@@ -18,7 +18,7 @@ export interface WorkerServiceProps {
   readonly environment: string;
   /** The validated entry of config/workers.ts, overrides for this environment applied. */
   readonly worker: WorkerConfig;
-  /** The shared cluster, with the FARGATE and FARGATE_SPOT capacity providers enabled. */
+  /** The workers cluster, with the FARGATE and FARGATE_SPOT capacity providers enabled. */
   readonly cluster: ecs.ICluster;
   /** Attached to every task; tasks take no inbound traffic. */
   readonly securityGroup: ec2.ISecurityGroup;

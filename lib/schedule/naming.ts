@@ -5,8 +5,8 @@
 export const JOB_CONTAINER_NAME = 'job';
 
 export const jobNames = (env: string) => ({
-  /** The ECS cluster jobs and workers share (PlatformStack). */
-  cluster: `${env}-batch`,
+  /** The ECS cluster of scheduled jobs (PlatformStack); workers have their own. */
+  cluster: `${env}-jobs`,
   stateMachine: `${env}-job-runner`,
   table: `${env}-batch-jobs`,
   eventBus: `${env}-batch-jobs`,
@@ -20,3 +20,6 @@ export const jobNames = (env: string) => ({
 
 export const stateMachineArn = (env: { name: string; account: string; region: string }) =>
   `arn:aws:states:${env.region}:${env.account}:stateMachine:${jobNames(env.name).stateMachine}`;
+
+/** The ECS cluster of resident workers: separate, so nothing the job runner may do reaches it. */
+export const workerClusterName = (env: string) => `${env}-workers`;

@@ -6,16 +6,23 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
-import { jobNames } from '../schedule/naming';
+import { jobNames, workerClusterName } from '../schedule/naming';
 
 export interface PlatformStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly vpc: ec2.IVpc;
 }
 
-/** What scheduled jobs and resident workers share: the ECS cluster and the alarm topic. */
+/**
+ * What scheduled jobs and resident workers build on: one ECS cluster each, and the alarm topic.
+ * Jobs and workers run in separate clusters so that the job runner's StopTask and ListTasks,
+ * scoped to the jobs cluster, can never reach a worker's task.
+ */
 export class PlatformStack extends Stack {
-  public readonly cluster: ecs.Cluster;
+  /** Scheduled jobs' tasks: only the job runner starts and stops tasks here. */
+  public readonly jobsCluster: ecs.Cluster;
+  /** Resident workers' services. */
+  public readonly workersCluster: ecs.Cluster;
   /** Every platform alarm goes here; chat notifications subscribe to it. */
   public readonly alarmTopic: sns.Topic;
 
@@ -23,12 +30,15 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    this.cluster = new ecs.Cluster(this, 'Cluster', {
-      clusterName: jobNames(config.name).cluster,
-      vpc: props.vpc,
-      enableFargateCapacityProviders: true, // FARGATE and FARGATE_SPOT
-      containerInsightsV2: ecs.ContainerInsights.ENABLED,
-    });
+    const cluster = (id: string, clusterName: string) =>
+      new ecs.Cluster(this, id, {
+        clusterName,
+        vpc: props.vpc,
+        enableFargateCapacityProviders: true, // FARGATE and FARGATE_SPOT
+        containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      });
+    this.jobsCluster = cluster('JobsCluster', jobNames(config.name).cluster);
+    this.workersCluster = cluster('WorkersCluster', workerClusterName(config.name));
 
     // A customer managed key, because CloudWatch alarms cannot publish to a topic encrypted
     // with the AWS managed alias/aws/sns key (its policy cannot be changed to admit them).

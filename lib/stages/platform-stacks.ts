@@ -46,7 +46,7 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
   });
 
   const platform = new PlatformStack(scope, 'Platform', {
-    ...stackProps('Platform', 'ECS cluster and alarm topic shared by jobs and workers'),
+    ...stackProps('Platform', 'ECS clusters of jobs and of workers, and the alarm topic'),
     config: environment,
     vpc: network.vpc,
   });
@@ -55,7 +55,7 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     ...stackProps('JobRunner', 'job runner state machine, run records and job events'),
     config: environment,
     vpc: network.vpc,
-    cluster: platform.cluster,
+    cluster: platform.jobsCluster,
     alarmTopic: platform.alarmTopic,
   });
 
@@ -78,7 +78,7 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     config: environment,
     workers: config.workers,
     vpc: network.vpc,
-    cluster: platform.cluster,
+    cluster: platform.workersCluster,
     alarmTopic: platform.alarmTopic,
   });
 

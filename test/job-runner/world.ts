@@ -85,7 +85,7 @@ export class World {
 
   /** Registers a task as ECS would and returns its ARN. */
   startTask(params: RunTaskParams): string {
-    const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/sandbox-batch/task${++this.taskSeq}`;
+    const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/sandbox-jobs/task${++this.taskSeq}`;
     this.tasks.set(arn, {
       startedBy: params.StartedBy,
       capacity: params.CapacityProviderStrategy[0]!.CapacityProvider,

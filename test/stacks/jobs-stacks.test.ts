@@ -46,6 +46,16 @@ describe('JobRunner stack', () => {
     expect(policies).toMatch(/"iam:PassedToService":"ecs-tasks.amazonaws.com"/);
   });
 
+  it('runs jobs in a cluster of their own, apart from the workers', () => {
+    const platform = synthPlatform('sandbox').templates['Platform']!;
+    platform.resourceCountIs('AWS::ECS::Cluster', 2);
+    platform.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'sandbox-jobs' });
+    platform.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'sandbox-workers' });
+    const policies = JSON.stringify(template().findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(':task/sandbox-jobs/*');
+    expect(policies).not.toContain('sandbox-workers');
+  });
+
   it('retains data in production only', () => {
     synthPlatform('production').templates['JobRunner']!.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
