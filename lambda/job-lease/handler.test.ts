@@ -1,79 +1,79 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { handler, InvalidLeaseEvent } from './handler';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { jobRunnerInput } from '../../lib/schedule/runner-input';
+import { scheduledJob } from '../../test/support/fixtures';
+import { handle, handler } from './handler';
 
-// Mocking the classes reaches the clients the handler builds at module scope.
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const sfnMock = mockClient(SFNClient);
-const arn = (name: string) =>
-  `arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:${name}`;
-const acquire = {
-  action: 'acquire',
-  job: 'nightly-report',
-  slot: '2026-11-23T03:00:00Z',
-  executionArn: arn('b'),
-  concurrency: 'forbid',
-  leaseSeconds: 3900,
+const deps = {
+  ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-1' })),
+  sfn: new SFNClient({ region: 'ap-northeast-1' }),
+  tableName: 'sandbox-batch-jobs',
+  now: () => new Date('2026-11-23T03:00:01Z'),
 };
-
-let stdout: MockInstance<typeof process.stdout.write>;
+const arn = 'arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:exec-1';
+const input = jobRunnerInput('sandbox', scheduledJob(), 'schedule', '2026-11-23T03:00:00Z');
 
 beforeEach(() => {
   ddbMock.reset();
   sfnMock.reset();
-  ddbMock.on(PutCommand).resolves({});
-  vi.stubEnv('TABLE_NAME', 'sandbox-batch-jobs');
-  // The logger writes JSON lines to stdout; keep them for assertions, out of the test output.
-  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
+  ddbMock.on(TransactWriteCommand).resolves({});
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 
-describe('handler', () => {
+describe('job-lease handler', () => {
+  it('begin returns the checked input as the new state, with the run counters and the decision', async () => {
+    expect(await handle({ action: 'begin', executionArn: arn, input }, deps)).toEqual({
+      ...input,
+      run: { attempt: 0, capacity: 'spot', fellBack: false },
+      lease: { decision: 'run', held: true },
+    });
+  });
+
   it.each([
-    ['a missing job', { ...acquire, job: undefined }, /job: /],
-    ['an unknown concurrency', { ...acquire, concurrency: 'sometimes' }, /concurrency: /],
-    ['leaseSeconds 0', { ...acquire, leaseSeconds: 0 }, /leaseSeconds: /],
-    ['an executionArn that is not an ARN', { ...acquire, executionArn: 'b' }, /executionArn: /],
-    ['an unknown action', { ...acquire, action: 'steal' }, /action: /],
-    ['a takeover without previousExecutionArn', { ...acquire, action: 'takeover' }, /previousExecutionArn: /],
-  ])('rejects %s, naming the field, before touching the table', async (_, bad, message) => {
-    const error = await handler(bad).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidLeaseEvent);
-    expect((error as Error).name).toBe('InvalidLeaseEvent');
-    expect((error as Error).message).toMatch(message);
+    [
+      'a manual run with a scheduled slot',
+      { ...input, trigger: 'manual' },
+      /slot: .* does not fit trigger "manual"/,
+    ],
+    ['a missing job name', { ...input, job: { ...input.job, name: undefined } }, /job\.name/],
+    ['a non-ARN execution', { ...input }, /executionArn/, 'b'],
+  ])('rejects %s as InvalidRunInput, before touching the table', async (_, bad, message, execution = arn) => {
+    const error = (await handle({ action: 'begin', executionArn: execution, input: bad }, deps).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.name).toBe('InvalidRunInput');
+    expect(error.message).toMatch(message);
     expect(ddbMock.calls()).toHaveLength(0);
   });
 
-  it('acquires on the table named by TABLE_NAME and logs the decision with the job', async () => {
-    expect(await handler(acquire)).toEqual({ decision: 'run' });
-    expect(ddbMock.commandCalls(PutCommand).map((c) => c.args[0].input.TableName)).toEqual([
-      'sandbox-batch-jobs',
-      'sandbox-batch-jobs',
-    ]);
-    const lines = stdout.mock.calls
-      .map(([chunk]) => String(chunk))
-      .filter((l) => l.includes('lease decision'));
-    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
-      expect.objectContaining({ service: 'job-lease', job: 'nightly-report', decision: 'run' }),
-    ]);
-  });
-
-  it('routes a takeover to the conditional takeover write', async () => {
-    const takeover = { ...acquire, action: 'takeover', previousExecutionArn: arn('a') };
-    expect(await handler(takeover)).toEqual({ decision: 'run' });
-    const [put, ...more] = ddbMock.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(more).toHaveLength(0);
-    expect(put?.ExpressionAttributeValues).toMatchObject({ ':previous': arn('a') });
+  it('a redrive event that must be refused stops the redriven execution', async () => {
+    sfnMock.resolves({ status: 'RUNNING' });
+    const event = {
+      source: 'aws.states',
+      detail: { executionArn: arn, input: JSON.stringify(input), redriveCount: 1 },
+    };
+    ddbMock.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: { holder: { S: `${arn}-other` } } }],
+      }),
+    );
+    expect(await handle(event, deps)).toBe('refused');
+    expect(sfnMock.commandCalls(StopExecutionCommand)[0]!.args[0].input).toMatchObject({
+      executionArn: arn,
+      error: 'RedriveRefused',
+    });
   });
 
   it('refuses to run without TABLE_NAME', async () => {
     vi.stubEnv('TABLE_NAME', '');
-    await expect(handler(acquire)).rejects.toThrow('TABLE_NAME');
-    expect(ddbMock.calls()).toHaveLength(0);
+    await expect(handler({ action: 'begin', executionArn: arn, input })).rejects.toThrow('TABLE_NAME');
+    vi.unstubAllEnvs();
   });
 });

@@ -1,56 +1,102 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 // zod/mini: the same validation in ~20 KB instead of ~400 KB of bundle (cold starts).
 import * as z from 'zod/mini';
-import { acquire, takeOver, type Decision, type LeaseDeps, type LeaseEvent } from './lease';
+import { InvalidRunInput, parseJobRunnerInput, type JobRunnerInput } from '../../lib/schedule/runner-input';
+import { begin, reacquire, takeOver, type Decision, type LeaseDeps } from './lease';
 
 const arn = () => z.string().check(z.startsWith('arn:'));
-const common = {
-  job: z.string().check(z.minLength(1)),
-  slot: z.string().check(z.minLength(1)),
-  executionArn: arn(),
-  leaseSeconds: z.number().check(z.int(), z.positive()),
-};
-export const leaseEventSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('acquire'), concurrency: z.enum(['forbid', 'replace', 'allow']), ...common }),
-  z.object({ action: z.literal('takeover'), previousExecutionArn: arn(), ...common }),
+
+/** What the runner's states send; the job's own input is checked by `parseJobRunnerInput`. */
+const leaseEventSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('begin'), executionArn: arn(), input: z.unknown() }),
+  z.object({
+    action: z.literal('takeover'),
+    executionArn: arn(),
+    previousExecutionArn: arn(),
+    input: z.unknown(),
+  }),
 ]);
 
-/** Step Functions sees this name as the error: retry everything but this. */
-export class InvalidLeaseEvent extends Error {
-  override readonly name = 'InvalidLeaseEvent';
-}
+/** EventBridge's "Step Functions Execution Status Change" for a redriven execution. */
+const redriveEventSchema = z.object({
+  source: z.literal('aws.states'),
+  detail: z.object({ executionArn: arn(), input: z.string(), redriveCount: z.number() }),
+});
 
-export function parseLeaseEvent(event: unknown): LeaseEvent {
-  const parsed = leaseEventSchema.safeParse(event);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
-  // Thrown, not answered: the runner must not run a job on a malformed lease request.
-  throw new InvalidLeaseEvent(`job-lease: invalid event: ${problems}`);
-}
+/** What `begin` hands the runner: the checked input becomes the execution's state. */
+export type BeginOutput = JobRunnerInput & {
+  readonly run: {
+    readonly attempt: 0;
+    readonly capacity: JobRunnerInput['job']['capacity'];
+    readonly fellBack: false;
+  };
+  readonly lease: Decision;
+};
+
+export type RedriveVerdict = 'no lease needed' | 're-acquired' | 'refused';
 
 const logger = new Logger({ serviceName: 'job-lease' });
 // Module scope: reused by every invocation of a warm container.
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const sfn = new SFNClient({});
 
-export async function handle(event: unknown, deps: LeaseDeps): Promise<Decision> {
-  const e = parseLeaseEvent(event);
-  const decision = e.action === 'acquire' ? await acquire(e, deps) : await takeOver(e, deps);
-  logger.info('lease decision', {
-    job: e.job,
-    slot: e.slot,
-    action: e.action,
-    executionArn: e.executionArn,
-    decision: decision.decision,
-    ...('holder' in decision ? { holder: decision.holder } : {}),
-  });
-  return decision;
+/** Step Functions sees `InvalidRunInput` as the error name: retried never, caught by the runner. */
+export async function handle(
+  event: unknown,
+  deps: LeaseDeps,
+): Promise<BeginOutput | Decision | RedriveVerdict> {
+  const redrive = redriveEventSchema.safeParse(event);
+  if (redrive.success) return guardRedrive(redrive.data.detail, deps);
+  const parsed = leaseEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`);
+    throw new InvalidRunInput(`job-lease: invalid event: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const input = parseJobRunnerInput(e.input);
+  const decision =
+    e.action === 'begin'
+      ? await begin(input, e.executionArn, deps)
+      : await takeOver(input, e.executionArn, e.previousExecutionArn, deps);
+  logger.info('lease decision', { job: input.job.name, slot: input.slot, action: e.action, ...decision });
+  if (e.action === 'takeover') return decision;
+  return { ...input, run: { attempt: 0, capacity: input.job.capacity, fellBack: false }, lease: decision };
 }
 
-export async function handler(event: unknown): Promise<Decision> {
+/**
+ * A redrive resumes an execution where it stopped, perhaps in the middle of its run step,
+ * with no lease check in between: let it go on only if it holds the lease again, and stop it
+ * otherwise, before it can run beside the run that holds the lease now.
+ */
+async function guardRedrive(
+  detail: { executionArn: string; input: string; redriveCount: number },
+  deps: LeaseDeps,
+): Promise<RedriveVerdict> {
+  const input = parseJobRunnerInput(JSON.parse(detail.input));
+  const verdict = await reacquire(input, detail.executionArn, deps);
+  if (typeof verdict === 'string') {
+    logger.info('redrive allowed', { job: input.job.name, executionArn: detail.executionArn, verdict });
+    return verdict;
+  }
+  await deps.sfn.send(
+    new StopExecutionCommand({
+      executionArn: detail.executionArn,
+      error: 'RedriveRefused',
+      cause: `${verdict.refused.executionArn} holds the lease of ${input.job.name}; start a new run instead of redriving`,
+    }),
+  );
+  logger.warn('redrive refused', {
+    job: input.job.name,
+    executionArn: detail.executionArn,
+    holder: verdict.refused,
+  });
+  return 'refused';
+}
+
+export async function handler(event: unknown): Promise<BeginOutput | Decision | RedriveVerdict> {
   const tableName = process.env['TABLE_NAME'];
   if (!tableName) throw new Error('job-lease: TABLE_NAME is not set');
   return handle(event, { ddb, sfn, tableName, now: () => new Date() });

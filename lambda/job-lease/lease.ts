@@ -1,29 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LEASE_TTL_GRACE_SECONDS, SLOT_CLAIM_SECONDS, leaseKey, slotKey } from './keys';
-
-export type Concurrency = 'forbid' | 'replace' | 'allow';
-
-export interface AcquireEvent {
-  readonly action: 'acquire';
-  readonly job: string;
-  readonly slot: string;
-  readonly executionArn: string;
-  readonly concurrency: Concurrency;
-  readonly leaseSeconds: number;
-}
-
-export interface TakeOverEvent {
-  readonly action: 'takeover';
-  readonly job: string;
-  readonly slot: string;
-  readonly executionArn: string;
-  readonly previousExecutionArn: string;
-  readonly leaseSeconds: number;
-}
-
-export type LeaseEvent = AcquireEvent | TakeOverEvent;
+import {
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { JobRunnerInput } from '../../lib/schedule/runner-input';
+import { LEASE_TTL_GRACE_SECONDS, SLOT_CLAIM_SECONDS, epochSeconds, leaseKey, slotKey } from './keys';
 
 export interface Holder {
   readonly executionArn: string;
@@ -31,11 +14,23 @@ export interface Holder {
   readonly acquiredAt: string;
 }
 
+/**
+ * What the runner does next:
+ * - `run`: this execution holds the slot (and, unless `allow`, the lease);
+ * - `duplicate`: another execution already claimed this slot;
+ * - `skip`: a live run holds the lease (`forbid`), or the takeover lost to a newcomer;
+ * - `replace`: a live run holds the lease and the job says to replace it;
+ * - `orphaned`: the holder is gone but its work may still run: stop it, then take over.
+ */
 export type Decision =
-  | { readonly decision: 'run' }
-  | { readonly decision: 'duplicate'; readonly slot: string }
-  | { readonly decision: 'skip'; readonly holder: Holder }
-  | { readonly decision: 'replace'; readonly holder: Holder };
+  | { readonly decision: 'run'; readonly held: boolean }
+  | { readonly decision: 'duplicate'; readonly held: false; readonly slot: string }
+  | {
+      readonly decision: 'skip' | 'replace' | 'orphaned';
+      readonly held: false;
+      readonly holder: Holder;
+      readonly holderStatus: string;
+    };
 
 export interface LeaseDeps {
   readonly ddb: DynamoDBDocumentClient;
@@ -45,124 +40,194 @@ export interface LeaseDeps {
 }
 
 /**
- * The duplicate-run check. Every decision rests on a conditional write, so two executions
- * started in the same second cannot both win: DynamoDB applies writes to one item one at a time.
- *
- * 1. Claim the slot (the scheduled time): a second delivery of the same tick is a duplicate.
- * 2. `allow` runs now. Otherwise take the job's lease if it is free, expired or already ours.
- * 3. If another execution holds it, ask Step Functions whether that execution still runs:
- *    a lease left by an execution aborted by hand is taken over instead of waited out.
+ * Statuses that confirm a holder is gone. Anything else — RUNNING, PENDING_REDRIVE (a redrive
+ * will resume it), or a status this code does not know — counts as alive.
  */
-export async function acquire(event: AcquireEvent, deps: LeaseDeps): Promise<Decision> {
-  if (!(await claimSlot(event, deps))) return { decision: 'duplicate', slot: event.slot };
-  if (event.concurrency === 'allow') return { decision: 'run' };
+const GONE = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'DOES_NOT_EXIST']);
+const alive = (status: string) => !GONE.has(status);
 
-  let holder = await putLease(event, deps, 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :me', {
-    ':now': epochSeconds(deps.now()),
-    ':me': event.executionArn,
-  });
-  // Two looks at most: losing the takeover means another start just wrote the lease, and that
-  // one is judged once more rather than chased in a loop.
-  for (let look = 0; holder !== 'taken' && look < 2; look++) {
-    if (await isRunning(holder.executionArn, deps)) break;
-    // Conditioned on the holder we judged, so a live newcomer is never overwritten. A lease
-    // released in between (the old run finished after all) is free, so that counts too.
-    holder = await putLease(event, deps, 'attribute_not_exists(pk) OR holder = :old', {
+/**
+ * The duplicate-run check. The slot claim and the lease are one DynamoDB transaction, so
+ * they are never half-written, and two executions started in the same second cannot both
+ * win: DynamoDB serializes conditional writes to an item.
+ *
+ * The lease is taken only when free or already ours; a lease held by another execution is
+ * taken over only after that execution is confirmed gone (`takeOver`), never because a
+ * timer ran out — a run with retries may legitimately outlive any fixed duration.
+ */
+export async function begin(input: JobRunnerInput, executionArn: string, deps: LeaseDeps): Promise<Decision> {
+  if (input.job.concurrency === 'allow') {
+    const claimed = await transact(deps, [slotPut(input, executionArn, deps, 'run')]);
+    return claimed === 'written' ? { decision: 'run', held: false } : duplicate(input);
+  }
+  const written = await transact(deps, [
+    slotPut(input, executionArn, deps, 'run'),
+    leasePut(input, executionArn, deps, 'attribute_not_exists(pk) OR holder = :me', { ':me': executionArn }),
+  ]);
+  if (written === 'written') return { decision: 'run', held: true };
+  if (written.slotTaken) return duplicate(input);
+  const holder = written.holder;
+  const holderStatus = await statusOf(holder.executionArn, deps);
+  if (!alive(holderStatus)) return { decision: 'orphaned', held: false, holder, holderStatus };
+  if (input.job.concurrency === 'replace') return { decision: 'replace', held: false, holder, holderStatus };
+  return skip(input, executionArn, holder, holderStatus, deps);
+}
+
+/**
+ * After the runner stopped the previous holder (`replace`) or its orphaned work: take the
+ * lease, on condition that it is still that holder's (or free, or already ours).
+ */
+export async function takeOver(
+  input: JobRunnerInput,
+  executionArn: string,
+  previousExecutionArn: string,
+  deps: LeaseDeps,
+): Promise<Decision> {
+  const previousStatus = await statusOf(previousExecutionArn, deps);
+  const previous = { executionArn: previousExecutionArn, slot: '', acquiredAt: '' };
+  // StopExecution failed or a redrive resumed it: never run beside it.
+  if (alive(previousStatus)) return skip(input, executionArn, previous, previousStatus, deps);
+  const written = await transact(deps, [
+    slotPut(input, executionArn, deps, 'run'),
+    leasePut(input, executionArn, deps, 'attribute_not_exists(pk) OR holder = :previous OR holder = :me', {
+      ':previous': previousExecutionArn,
+      ':me': executionArn,
+    }),
+  ]);
+  if (written === 'written') return { decision: 'run', held: true };
+  if (written.slotTaken) return duplicate(input);
+  const holderStatus = await statusOf(written.holder.executionArn, deps);
+  return skip(input, executionArn, written.holder, holderStatus, deps);
+}
+
+/**
+ * A redriven execution resumes where it stopped, possibly in the middle of running the job,
+ * without knowing whether it still holds the lease. It may go on only if it holds the lease
+ * again: free, already its own, or left by a holder that is gone.
+ */
+export async function reacquire(
+  input: JobRunnerInput,
+  executionArn: string,
+  deps: LeaseDeps,
+): Promise<'no lease needed' | 're-acquired' | { refused: Holder }> {
+  if (input.job.concurrency === 'allow') return 'no lease needed';
+  const written = await transact(deps, [
+    leasePut(input, executionArn, deps, 'attribute_not_exists(pk) OR holder = :me', { ':me': executionArn }),
+  ]);
+  if (written === 'written') return 're-acquired';
+  const holder = written.holder;
+  if (alive(await statusOf(holder.executionArn, deps))) return { refused: holder };
+  const again = await transact(deps, [
+    leasePut(input, executionArn, deps, 'attribute_not_exists(pk) OR holder = :old', {
       ':old': holder.executionArn,
-    });
-  }
-  if (holder === 'taken') return { decision: 'run' };
-  return { decision: event.concurrency === 'replace' ? 'replace' : 'skip', holder };
+    }),
+  ]);
+  return again === 'written' ? 're-acquired' : { refused: again.holder };
 }
 
-/** After `replace` stopped the previous run: take its lease unless another run already has. */
-export async function takeOver(event: TakeOverEvent, deps: LeaseDeps): Promise<Decision> {
-  const holder = await putLease(
-    event,
-    deps,
-    // `holder = :me`: a retried invocation finds its own earlier takeover.
-    'attribute_not_exists(pk) OR expiresAt < :now OR holder = :previous OR holder = :me',
-    { ':now': epochSeconds(deps.now()), ':previous': event.previousExecutionArn, ':me': event.executionArn },
-  );
-  return holder === 'taken' ? { decision: 'run' } : { decision: 'skip', holder };
+const duplicate = (input: JobRunnerInput): Decision => ({
+  decision: 'duplicate',
+  held: false,
+  slot: input.slot,
+});
+
+/** A skipped slot is claimed too, so a second delivery of it is a duplicate, not a second skip. */
+async function skip(
+  input: JobRunnerInput,
+  executionArn: string,
+  holder: Holder,
+  holderStatus: string,
+  deps: LeaseDeps,
+): Promise<Decision> {
+  const claimed = await transact(deps, [slotPut(input, executionArn, deps, 'skipped')]);
+  if (claimed !== 'written') return duplicate(input);
+  return { decision: 'skip', held: false, holder, holderStatus };
 }
 
-async function claimSlot(event: AcquireEvent, deps: LeaseDeps): Promise<boolean> {
+type Put = NonNullable<TransactWriteCommandInput['TransactItems']>[number] & { Put: Record<string, unknown> };
+type Refused = { readonly slotTaken: boolean; readonly holder: Holder };
+
+function slotPut(input: JobRunnerInput, executionArn: string, deps: LeaseDeps, outcome: string): Put {
   const now = deps.now();
-  try {
-    await deps.ddb.send(
-      new PutCommand({
-        TableName: deps.tableName,
-        Item: {
-          ...slotKey(event.job, event.slot),
-          executionArn: event.executionArn,
-          claimedAt: now.toISOString(),
-          ttl: epochSeconds(now) + SLOT_CLAIM_SECONDS,
-        },
-        // Our own earlier claim counts: Step Functions may retry this Lambda.
-        ConditionExpression: 'attribute_not_exists(pk) OR executionArn = :me',
-        ExpressionAttributeValues: { ':me': event.executionArn },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return {
+    Put: {
+      TableName: deps.tableName,
+      Item: {
+        ...slotKey(input.job.name, input.slot),
+        executionArn,
+        outcome,
+        claimedAt: now.toISOString(),
+        ttl: epochSeconds(now) + SLOT_CLAIM_SECONDS,
+      },
+      // Our own earlier claim counts: Step Functions may retry this Lambda.
+      ConditionExpression: 'attribute_not_exists(pk) OR executionArn = :me',
+      ExpressionAttributeValues: { ':me': executionArn },
+    },
+  };
 }
 
-/** Writes the lease if `condition` holds; otherwise returns the holder that made it fail. */
-async function putLease(
-  event: LeaseEvent,
+function leasePut(
+  input: JobRunnerInput,
+  executionArn: string,
   deps: LeaseDeps,
   condition: string,
-  values: Record<string, string | number>,
-): Promise<'taken' | Holder> {
+  values: Record<string, string>,
+): Put {
   const now = deps.now();
-  const expiresAt = epochSeconds(now) + event.leaseSeconds;
+  const expiresAt = epochSeconds(now) + input.job.leaseSeconds;
+  return {
+    Put: {
+      TableName: deps.tableName,
+      Item: {
+        ...leaseKey(input.job.name),
+        holder: executionArn,
+        slot: input.slot,
+        acquiredAt: now.toISOString(),
+        expiresAt,
+        ttl: expiresAt + LEASE_TTL_GRACE_SECONDS,
+      },
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+      // The cancellation then carries the current holder: no second read, no read-to-write gap.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/** Writes all or nothing; on a failed condition, says which item refused and who holds the lease. */
+async function transact(deps: LeaseDeps, items: Put[]): Promise<'written' | Refused> {
   try {
-    await deps.ddb.send(
-      new PutCommand({
-        TableName: deps.tableName,
-        Item: {
-          ...leaseKey(event.job),
-          holder: event.executionArn,
-          slot: event.slot,
-          acquiredAt: now.toISOString(),
-          expiresAt,
-          ttl: expiresAt + LEASE_TTL_GRACE_SECONDS,
-        },
-        ConditionExpression: condition,
-        ExpressionAttributeValues: values,
-        // The failure then carries the current holder: no second read, no read-to-write gap.
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return 'taken';
+    await deps.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'written';
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return holderOf(error);
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    // Only failed conditions are decisions; a conflict with another transaction is retried.
+    if (!reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw error;
+    const isSlot = (i: number) =>
+      String((items[i]?.Put['Item'] as { pk?: string } | undefined)?.pk).startsWith('SLOT#');
+    const slotTaken = reasons.some((r, i) => r.Code === 'ConditionalCheckFailed' && isSlot(i));
+    const leaseReason = reasons.find((r, i) => r.Code === 'ConditionalCheckFailed' && !isSlot(i));
+    if (slotTaken) return { slotTaken, holder: { executionArn: '', slot: '', acquiredAt: '' } };
+    // The document client leaves `Item` of a cancellation reason in wire format.
+    const item = leaseReason?.Item ?? {};
+    const executionArn = item['holder']?.S;
+    if (!executionArn)
+      throw new Error('job-lease: lease condition failed but no holder was returned', { cause: error });
+    return {
+      slotTaken,
+      holder: { executionArn, slot: item['slot']?.S ?? '', acquiredAt: item['acquiredAt']?.S ?? '' },
+    };
   }
 }
 
-/** The document client does not unmarshall `Item` on errors: it is in wire format. */
-function holderOf(error: ConditionalCheckFailedException): Holder {
-  const item = error.Item ?? {};
-  const executionArn = item['holder']?.S;
-  // Every condition above passes when the item is absent, so a failure always has one.
-  if (!executionArn) throw new Error('job-lease: conditional write failed but returned no lease holder');
-  return { executionArn, slot: item['slot']?.S ?? '', acquiredAt: item['acquiredAt']?.S ?? '' };
-}
-
-async function isRunning(executionArn: string, deps: LeaseDeps): Promise<boolean> {
+/** The holder's execution status; an execution Step Functions no longer knows is gone. */
+async function statusOf(executionArn: string, deps: LeaseDeps): Promise<string> {
   try {
     const { status } = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    // PENDING_REDRIVE and every terminal status leave nothing running under the lease.
-    return status === 'RUNNING';
+    return status ?? 'UNKNOWN'; // not confirmed gone
   } catch (error) {
-    if (error instanceof ExecutionDoesNotExist) return false;
+    if (error instanceof ExecutionDoesNotExist) return 'DOES_NOT_EXIST';
     throw error;
   }
 }
-
-const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);

@@ -1,135 +1,228 @@
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { metricLine, recordRun, recorderEventSchema, type RecorderEvent } from './record';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { jobRunnerInput } from '../../lib/schedule/runner-input';
+import { scheduledJob } from '../../test/support/fixtures';
+import { finishRun } from './finish';
+import { handle } from './handler';
+import { metricLine, recorderEventSchema, toRunRecord, type RecorderEvent } from './record';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-1' }));
+const eventsMock = mockClient(EventBridgeClient);
 const NOW = new Date('2026-11-23T03:05:00Z');
-const deps = { ddb, tableName: 'sandbox-batch-jobs', environment: 'sandbox', now: () => NOW };
+const warn = vi.fn();
+const emit = vi.fn<(line: string) => void>();
+const deps = {
+  ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-1' })),
+  events: new EventBridgeClient({ region: 'ap-northeast-1' }),
+  tableName: 'sandbox-batch-jobs',
+  eventBusName: 'sandbox-batch-jobs',
+  environment: 'sandbox',
+  now: () => NOW,
+  warn,
+  emit,
+};
+const taskArn = 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/0123abcd';
+const executionArn = 'arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:exec-1';
 
-const base: RecorderEvent = {
+const event = (state: Partial<RecorderEvent['state']> = {}): RecorderEvent => ({
   state: {
-    job: {
-      name: 'nightly-report',
-      taskFamily: 'sandbox-job-nightly-report',
-      concurrency: 'forbid',
-      retries: 2,
-    },
-    trigger: 'schedule',
-    slot: '2026-11-23T03:00:00Z',
+    ...jobRunnerInput('sandbox', scheduledJob({ retries: 2 }), 'schedule', '2026-11-23T03:00:00Z'),
     run: { attempt: 0, capacity: 'spot', fellBack: false },
+    lease: { decision: 'run', held: true },
     outcome: { status: 'Succeeded', reason: 'exited with code 0' },
-    task: { taskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/0123abcd', exitCode: 0 },
+    task: {
+      TaskArn: taskArn,
+      StopCode: 'EssentialContainerExited',
+      StoppedReason: 'Essential container in task exited',
+      Containers: [{ ExitCode: 0 }],
+    },
+    ...state,
   },
-  executionArn: 'arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:exec-1',
+  executionArn,
   executionName: 'exec-1',
   startedAt: '2026-11-23T03:00:01.000Z',
   endedAt: '2026-11-23T03:04:31.000Z',
-};
+});
 
 beforeEach(() => {
   ddbMock.reset();
+  eventsMock.reset();
+  warn.mockReset();
   ddbMock.on(PutCommand).resolves({});
+  ddbMock.on(DeleteCommand).resolves({});
+  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 
-describe('recordRun', () => {
-  it('writes a successful run under RUN#<job>, newest-first sortable, with a TTL', async () => {
-    const { detailType, detail } = await recordRun(base, deps);
-    expect(detailType).toBe('JobSucceeded');
-    const [call] = ddbMock.commandCalls(PutCommand);
-    expect(call!.args[0].input).toEqual({
-      TableName: 'sandbox-batch-jobs',
-      Item: {
-        pk: 'RUN#nightly-report',
-        sk: '2026-11-23T03:00:01.000Z#exec-1',
-        ...detail,
-        ttl: Math.floor(NOW.getTime() / 1000) + 180 * 86_400,
-      },
-    });
-    expect(detail).toMatchObject({
+describe('toRunRecord', () => {
+  it('a success: exit code, stop code, task, log stream, duration, attempts', () => {
+    expect(toRunRecord(event(), 'sandbox')).toEqual({
+      job: 'nightly-report',
+      environment: 'sandbox',
+      slot: '2026-11-23T03:00:00Z',
+      trigger: 'schedule',
       status: 'Succeeded',
-      exitCode: 0,
+      reason: 'exited with code 0 (Essential container in task exited)',
+      startedAt: '2026-11-23T03:00:01.000Z',
+      endedAt: '2026-11-23T03:04:31.000Z',
       durationSeconds: 270,
       attempts: 1,
       capacity: 'spot',
+      fellBackToOnDemand: false,
+      executionArn,
+      exitCode: 0,
+      stopCode: 'EssentialContainerExited',
+      taskArn,
       logStream: 'nightly-report/job/0123abcd',
     });
   });
 
-  it('takes exit code, task and ECS reason from a stopped task on failure', async () => {
-    const event: RecorderEvent = {
-      ...base,
-      state: {
-        ...base.state,
+  it('an ECS API failure keeps its error and cause, and has no task', () => {
+    const record = toRunRecord(
+      event({
         task: undefined,
-        run: { attempt: 2, capacity: 'on-demand', fellBack: true, fallbackReason: 'Spot task interrupted' },
-        outcome: { status: 'Failed', reason: 'failed after 2 retries: States.TaskFailed' },
-        failure: {
-          task: {
-            TaskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/ffff',
-            StopCode: 'EssentialContainerExited',
-            StoppedReason: 'Essential container in task exited',
-            Containers: [{ ExitCode: 1 }],
-          },
-        },
-      },
-    };
-    const { detailType, detail } = await recordRun(event, deps);
-    expect(detailType).toBe('JobFailed');
-    expect(detail).toMatchObject({
-      exitCode: 1,
-      attempts: 3,
+        run: { attempt: 1, capacity: 'on-demand', fellBack: true },
+        outcome: { status: 'Failed', reason: 'the work could not run for a reason outside the job' },
+        error: { Error: 'ECS.ClientException', Cause: 'Unable to find task definition' },
+      }),
+      'sandbox',
+    );
+    expect(record).toMatchObject({
+      attempts: 2,
       capacity: 'on-demand',
       fellBackToOnDemand: true,
-      taskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/ffff',
-      reason: 'failed after 2 retries: States.TaskFailed (Essential container in task exited)',
+      cause: 'ECS.ClientException: Unable to find task definition',
     });
+    expect(record).not.toHaveProperty('taskArn');
   });
 
-  it('records a skipped run without task fields or an attempt', async () => {
-    const event: RecorderEvent = {
-      ...base,
-      state: {
-        ...base.state,
+  it('a skipped run counts no attempt', () => {
+    const record = toRunRecord(
+      event({
         task: undefined,
         outcome: { status: 'Skipped', reason: 'the previous run x is still running' },
-      },
-    };
-    const { detail } = await recordRun(event, deps);
-    expect(detail.attempts).toBe(0);
-    expect(detail).not.toHaveProperty('taskArn');
-    expect(detail).not.toHaveProperty('exitCode');
+      }),
+      'sandbox',
+    );
+    expect(record.attempts).toBe(0);
   });
 
-  it('lets a DynamoDB failure reach the state machine, which retries and then moves on', async () => {
-    ddbMock.on(PutCommand).rejects(new Error('throttled'));
-    await expect(recordRun(base, deps)).rejects.toThrow('throttled');
+  it.each([
+    ['a manual trigger', { trigger: 'manual' }],
+    ['an on-demand capacity', { run: { attempt: 0, capacity: 'on-demand', fellBack: false } }],
+  ])('the schema takes %s (every value the runner can send)', (_, state) => {
+    expect(recorderEventSchema.safeParse(event(state as never)).success).toBe(true);
   });
 });
 
-describe('recorderEventSchema', () => {
-  it('rejects an event without an outcome, naming the field', () => {
-    const { outcome: _omit, ...state } = base.state;
-    const result = recorderEventSchema.safeParse({ ...base, state });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.path).toEqual(['state', 'outcome']);
+describe('finishRun', () => {
+  it('writes the record, releases its own lease, then publishes Job<Status> with the record', async () => {
+    const finished = await finishRun(event(), deps);
+    expect(finished.detailType).toBe('JobSucceeded');
+    expect(ddbMock.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
+      TableName: 'sandbox-batch-jobs',
+      Item: {
+        pk: 'RUN#nightly-report',
+        sk: '2026-11-23T03:00:01.000Z#exec-1',
+        ...toRunRecord(event(), 'sandbox'),
+        ttl: Math.floor(NOW.getTime() / 1000) + 180 * 86_400,
+      },
+    });
+    expect(ddbMock.commandCalls(DeleteCommand)[0]!.args[0].input).toEqual({
+      TableName: 'sandbox-batch-jobs',
+      Key: { pk: 'LEASE#nightly-report', sk: 'LEASE' },
+      ConditionExpression: 'holder = :me',
+      ExpressionAttributeValues: { ':me': executionArn },
+    });
+    const [entry] = eventsMock.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries!;
+    expect(entry).toMatchObject({
+      EventBusName: 'sandbox-batch-jobs',
+      Source: 'batch-platform.jobs',
+      DetailType: 'JobSucceeded',
+      Resources: [executionArn],
+    });
+    expect(JSON.parse(entry!.Detail!)).toEqual({ ...toRunRecord(event(), 'sandbox'), recorded: true });
+  });
+
+  it('a run that holds no lease releases nothing', async () => {
+    await finishRun(event({ lease: { decision: 'skip', held: false } }), deps);
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
+  it('a lease already taken by another run is left alone', async () => {
+    ddbMock.on(DeleteCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    await expect(finishRun(event(), deps)).resolves.toMatchObject({ detailType: 'JobSucceeded' });
+  });
+
+  it('a failed record still publishes the outcome, marked unrecorded, and says so in the log', async () => {
+    ddbMock.on(PutCommand).rejects(new Error('throttled'));
+    const finished = await finishRun(
+      event({ outcome: { status: 'Failed', reason: 'the job failed on attempt 1' } }),
+      deps,
+    );
+    expect(finished.detail.recorded).toBe(false);
+    expect(eventsMock.commandCalls(PutEventsCommand)).toHaveLength(1);
+    expect(warn).toHaveBeenCalledWith('run not recorded', expect.objectContaining({ job: 'nightly-report' }));
+  });
+
+  it('an unpublished event is an error for the runner to retry (PutEvents answers 200 with failures)', async () => {
+    eventsMock
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
+    await expect(finishRun(event(), deps)).rejects.toMatchObject({ name: 'OutcomeNotPublished' });
+  });
+});
+
+describe('handler', () => {
+  it('rejects a malformed event as InvalidFinishEvent, naming the field, touching nothing', async () => {
+    const error = (await handle({ ...event(), state: { ...event().state, outcome: undefined } }, deps).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.name).toBe('InvalidFinishEvent');
+    expect(error.message).toMatch(/state\.outcome/);
+    expect(ddbMock.calls()).toHaveLength(0);
+  });
+
+  it('feeds the parsed event to finishRun and writes one EMF line', async () => {
+    emit.mockReset();
+    await handle(event(), deps);
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(emit.mock.calls[0]![0])).toMatchObject({
+      Environment: 'sandbox',
+      Job: 'nightly-report',
+      Succeeded: 1,
+      RunNotRecorded: 0,
+    });
   });
 });
 
 describe('metricLine', () => {
-  it('emits per-job embedded metrics CloudWatch turns into Job-dimensioned counts', async () => {
-    const { detail } = await recordRun(base, deps);
-    const line = JSON.parse(metricLine(detail, NOW)) as Record<string, unknown>;
+  it('declares per-job and per-environment metrics, including RunNotRecorded', () => {
+    const line = JSON.parse(metricLine(toRunRecord(event(), 'sandbox'), NOW, false)) as Record<
+      string,
+      unknown
+    >;
     expect(line).toMatchObject({
-      Environment: 'sandbox',
-      Job: 'nightly-report',
+      _aws: {
+        Timestamp: NOW.getTime(),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'BatchPlatform/Jobs',
+            Dimensions: [['Environment', 'Job'], ['Environment']],
+            Metrics: [
+              { Name: 'Succeeded', Unit: 'Count' },
+              { Name: 'DurationSeconds', Unit: 'Seconds' },
+              { Name: 'RunNotRecorded', Unit: 'Count' },
+            ],
+          },
+        ],
+      },
       Succeeded: 1,
       DurationSeconds: 270,
-    });
-    expect(line['_aws']).toMatchObject({
-      CloudWatchMetrics: [{ Namespace: 'BatchPlatform/Jobs', Dimensions: [['Environment', 'Job']] }],
+      RunNotRecorded: 1,
     });
   });
 });

@@ -23,3 +23,6 @@ export const stateMachineArn = (env: { name: string; account: string; region: st
 
 /** The ECS cluster of resident workers: separate, so nothing the job runner may do reaches it. */
 export const workerClusterName = (env: string) => `${env}-workers`;
+
+/** Source of the events the job runner puts on its bus; notifications and dashboards subscribe to them. */
+export const JOB_EVENT_SOURCE = 'batch-platform.jobs';

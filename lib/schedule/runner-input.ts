@@ -1,39 +1,88 @@
+// zod/mini: this module is bundled into the runner's Lambdas, where bundle size is cold-start time.
+import * as z from 'zod/mini';
 import type { ScheduledJobConfig } from '../config/schedule-schema';
 import { JOB_CONTAINER_NAME, jobNames } from './naming';
 
-/**
- * How long a lease outlives the job's timeout. Covers the StopTask call and the record
- * written after a timeout; after it, a crashed run's lease no longer blocks the job.
- */
-export const LEASE_GRACE_SECONDS = 300;
-
 export type Trigger = 'schedule' | 'manual';
 
+/** Scheduler substitutes this with the tick's time, e.g. 2026-11-23T03:00:00Z. */
+export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
+
 /**
- * What the job runner state machine is started with. Everything job-specific travels in
- * the input, so the definition does not grow with the number of jobs.
+ * The longest one attempt can take besides the job's own timeout: RunTask retries with
+ * backoff (capacity and throttling, ≤ 4 × 60 s), Fargate provisioning and image pull, and
+ * the 120 s stop timeout of a task stopped on timeout.
  */
-export interface JobRunnerInput {
-  readonly job: {
-    readonly name: string;
-    readonly taskFamily: string;
-    readonly container: string;
-    readonly timeoutSeconds: number;
-    readonly leaseSeconds: number;
-    readonly concurrency: ScheduledJobConfig['concurrency'];
-    readonly retries: number;
-    readonly capacity: ScheduledJobConfig['capacity'];
-  };
-  readonly trigger: Trigger;
+export const ATTEMPT_OVERHEAD_SECONDS = 600;
+
+/**
+ * How long the lease says a run may hold the job. A run may take (retries + 2) attempts:
+ * the first, each application retry, and one on-demand rerun after a Spot interruption or
+ * shortage. The lease never expires from under a live run anyway — it is taken over only
+ * when its holder is confirmed gone — so this is the record's "expected end" and its TTL.
+ */
+export function leaseSeconds(timeoutSeconds: number, retries: number): number {
+  return (retries + 2) * (timeoutSeconds + ATTEMPT_OVERHEAD_SECONDS);
+}
+
+const name = () => z.string().check(z.regex(/^[a-z][a-z0-9-]*[a-z0-9]$/), z.maxLength(64));
+const seconds = () => z.number().check(z.int(), z.positive());
+
+/**
+ * What the job runner is started with: every field is checked once, by the runner's first
+ * state, before a slot or lease is claimed. The lease Lambda, the recorder and the job CLI
+ * import this one schema, so a start the runner would reject cannot be built by our own tools.
+ */
+export const jobRunnerInputSchema = z.strictObject({
+  job: z.strictObject({
+    name: name(),
+    /** The kind of work; each kind is one run step of the runner. */
+    kind: z.literal('container'),
+    taskFamily: name(),
+    container: z.string().check(z.minLength(1)),
+    timeoutSeconds: seconds(),
+    leaseSeconds: seconds(),
+    concurrency: z.enum(['forbid', 'replace', 'allow']),
+    retries: z.number().check(z.int(), z.gte(0), z.lte(5)),
+    capacity: z.enum(['spot', 'on-demand']),
+  }),
+  trigger: z.enum(['schedule', 'manual']),
   /**
    * The run's slot: the scheduled time for schedule runs (one slot runs at most once),
    * `manual:<id>` for manual runs.
    */
-  readonly slot: string;
+  slot: z
+    .string()
+    .check(z.regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z|manual:[A-Za-z0-9-]{1,64})$/)),
+});
+
+export type JobRunnerInput = z.infer<typeof jobRunnerInputSchema>;
+
+/** Raised for a start the runner must not act on; Step Functions sees the name as the error. */
+export class InvalidRunInput extends Error {
+  override readonly name = 'InvalidRunInput';
 }
 
-/** Scheduler substitutes this with the tick's time, e.g. 2026-11-23T03:00:00Z. */
-export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
+/** Checks a start, including the rules no field-level check can express. */
+export function parseJobRunnerInput(input: unknown): JobRunnerInput {
+  const parsed = jobRunnerInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
+    throw new InvalidRunInput(`invalid job runner input: ${problems.join('; ')}`);
+  }
+  const { job, trigger, slot } = parsed.data;
+  const problems: string[] = [];
+  if (job.leaseSeconds < leaseSeconds(job.timeoutSeconds, job.retries)) {
+    problems.push(
+      `job.leaseSeconds: ${job.leaseSeconds} is shorter than the longest run (${leaseSeconds(job.timeoutSeconds, job.retries)} s)`,
+    );
+  }
+  if ((trigger === 'manual') !== slot.startsWith('manual:')) {
+    problems.push(`slot: "${slot}" does not fit trigger "${trigger}" (manual runs use manual:<id>)`);
+  }
+  if (problems.length > 0) throw new InvalidRunInput(`invalid job runner input: ${problems.join('; ')}`);
+  return parsed.data;
+}
 
 export function jobRunnerInput(
   env: string,
@@ -44,10 +93,11 @@ export function jobRunnerInput(
   return {
     job: {
       name: job.name,
+      kind: 'container',
       taskFamily: jobNames(env).taskFamily(job.name),
       container: JOB_CONTAINER_NAME,
       timeoutSeconds: job.timeoutSeconds,
-      leaseSeconds: job.timeoutSeconds + LEASE_GRACE_SECONDS,
+      leaseSeconds: leaseSeconds(job.timeoutSeconds, job.retries),
       concurrency: job.concurrency,
       retries: job.retries,
       capacity: job.capacity,

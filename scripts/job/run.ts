@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { EnvironmentConfig, ScheduledJobConfig } from '../../lib/config';
 import { stateMachineArn } from '../../lib/schedule/naming';
-import { jobRunnerInput } from '../../lib/schedule/runner-input';
+import { jobRunnerInput, parseJobRunnerInput } from '../../lib/schedule/runner-input';
 import { CliError } from './errors';
 import { executionUrl, jobLogUrl } from './links';
 import { formatDuration, type Output } from './output';
@@ -76,7 +76,8 @@ export async function runJob(options: RunOptions, deps: RunDeps): Promise<number
     new StartExecutionCommand({
       stateMachineArn: stateMachineArn(env),
       name,
-      input: JSON.stringify(jobRunnerInput(env.name, job, 'manual', `manual:${id}`)),
+      // Checked with the runner's own schema: a start the runner would refuse never leaves here.
+      input: JSON.stringify(parseJobRunnerInput(jobRunnerInput(env.name, job, 'manual', `manual:${id}`))),
     }),
   );
   const executionArn = started.executionArn;

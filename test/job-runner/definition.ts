@@ -2,6 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'ap-northeast-1';
+export const JOBS_CLUSTER_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/sandbox-jobs`;
 
 type Token =
   | string
@@ -16,11 +17,16 @@ type Token =
  * The job runner's Amazon States Language definition exactly as synthesized, with
  * CloudFormation references (ARNs, names) turned into plausible literal values.
  */
-export function jobRunnerDefinition(template: Template): Record<string, unknown> {
+export function jobRunnerDefinition(
+  template: Template,
+  options: { forInterpreter?: boolean } = {},
+): Record<string, unknown> {
   const machines = template.findResources('AWS::StepFunctions::StateMachine');
   const [machine] = Object.values(machines) as { Properties: { DefinitionString: unknown } }[];
   if (!machine || Object.keys(machines).length !== 1) throw new Error('expected exactly one state machine');
-  return forInterpreter(JSON.parse(flatten(machine.Properties.DefinitionString)) as Definition);
+  const definition = JSON.parse(flatten(machine.Properties.DefinitionString)) as Definition;
+  // The contract tests read the definition exactly as synthesized.
+  return options.forInterpreter === false ? definition : forInterpreter(definition);
 }
 
 type Definition = { States: Record<string, Record<string, unknown>> };
@@ -44,7 +50,7 @@ function forInterpreter(definition: Definition): Definition {
   return definition;
 }
 
-function flatten(value: unknown): string {
+export function flatten(value: unknown): string {
   if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (join)
@@ -52,7 +58,7 @@ function flatten(value: unknown): string {
   throw new Error(`unexpected DefinitionString: ${JSON.stringify(value).slice(0, 200)}`);
 }
 
-function literal(token: Token): string {
+export function literal(token: Token): string {
   if (typeof token === 'string') return token;
   if (token.Ref === 'AWS::Partition') return 'aws';
   if (token.Ref === 'AWS::Region') return REGION;
@@ -63,7 +69,10 @@ function literal(token: Token): string {
     const [id, attr] = token['Fn::GetAtt'];
     return attr === 'Arn' ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${id}` : `${id}.${attr}`;
   }
-  if (token['Fn::GetStackOutput']) return `output-${token['Fn::GetStackOutput'].OutputName}`;
+  const output = token['Fn::GetStackOutput']?.OutputName;
+  // The one cross-stack ARN the runner acts on: the jobs cluster (PlatformStack).
+  if (output && /JobsCluster.*Arn/.test(output)) return JOBS_CLUSTER_ARN;
+  if (output) return `output-${output}`;
   if (token['Fn::ImportValue'] !== undefined)
     return `imported-${JSON.stringify(token['Fn::ImportValue']).replace(/[^A-Za-z0-9]/g, '')}`;
   throw new Error(`unexpected token in definition: ${JSON.stringify(token)}`);

@@ -1,155 +1,227 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DescribeTasksCommand, ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { recordRun, recorderEventSchema, type RunRecord } from '../../lambda/job-recorder/record';
-import type { JobRunnerInput } from '../../lib/schedule/runner-input';
+import { handle as leaseHandle } from '../../lambda/job-lease/handler';
+import { handle as finishHandle } from '../../lambda/job-recorder/handler';
+import type { RunRecord } from '../../lambda/job-recorder/record';
+import { handle as tasksHandle } from '../../lambda/job-tasks/handler';
+import { parameterProblems } from '../contract/integrations';
 import { ACCOUNT, REGION } from './definition';
+import { FakeTable } from './fake-table';
+import { WorldEcs, type EcsBehaviour, type Authorizer } from './world-ecs';
 
-/** An error as a Task state sees it: `name` is what Retry/Catch match. */
-export class StateError extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
-}
+export { StateError, type EcsBehaviour, type Authorizer } from './world-ecs';
 
-/** What runTask.sync raises when ECS stops the task unsuccessfully: the task, as JSON. */
-export function stoppedTask(
-  taskArn: string,
-  stopCode: string,
-  exitCode?: number,
-  reason = 'Essential container in task exited',
-) {
-  return new StateError(
-    'States.TaskFailed',
-    JSON.stringify({
-      TaskArn: taskArn,
-      StopCode: stopCode,
-      StoppedReason: reason,
-      Containers: [{ ExitCode: exitCode }],
-    }),
-  );
-}
-
-export type RunTaskParams = {
-  TaskDefinition: string;
-  StartedBy: string;
-  CapacityProviderStrategy: { CapacityProvider: string }[];
-  NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: string } };
-};
-/** How ECS behaves in a scenario: resolve with the stopped task, or throw a StateError. */
-export type EcsBehaviour = (params: RunTaskParams, world: World) => StoppedTask | Promise<StoppedTask>;
-type StoppedTask = { taskArn: string; exitCode: number };
-
-interface Lease {
-  holder: string;
-  slot: string;
-  acquiredAt: string;
-  expiresAt: number;
-}
+const STATE_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:sandbox-job-runner`;
+export const executionArn = (name: string) =>
+  `arn:aws:states:${REGION}:${ACCOUNT}:execution:sandbox-job-runner:${name}`;
 
 interface Execution {
   readonly arn: string;
   readonly name: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  readonly input: unknown;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'PENDING_REDRIVE';
   abort?: () => void;
 }
 
 /**
- * AWS as the job runner sees it, in memory: the lease table with the conditional-write
- * semantics of lambda/job-lease, ECS tasks started by each execution, the run records
- * written by the real recorder module, and the event bus.
+ * AWS as the job runner sees it, in memory, running the runner's REAL Lambda code (lease,
+ * recorder, tasks) against fakes that keep AWS's contract: a DynamoDB that evaluates
+ * conditions and transactions, ECS that rejects parameters Step Functions does not pass and
+ * asks an IAM authorizer before it acts, and Step Functions' own history and StopExecution.
  */
 export class World {
   readonly calls: { state: string; execution: string; input: unknown }[] = [];
   readonly events: { detailType: string; detail: Record<string, unknown> }[] = [];
-  readonly records: RunRecord[] = [];
-  readonly leases = new Map<string, Lease>();
-  readonly slots = new Map<string, string>();
+  readonly table = new FakeTable();
   readonly executions = new Map<string, Execution>();
-  readonly tasks = new Map<string, { startedBy: string; capacity: string; stopped: boolean }>();
-  ecs: EcsBehaviour = (params, world) => ({ taskArn: world.startTask(params), exitCode: 0 });
+  /** States entered, per execution name: each one is a billed state transition. */
+  readonly transitions = new Map<string, string[]>();
+  /** Calls AWS would have rejected; every scenario asserts this stays empty. */
+  readonly violations: string[] = [];
+  readonly ecs: WorldEcs;
+  /** The event bus refuses every put. */
   failPutEvents = false;
+  /** Only the recorder's puts fail (its SDK client), the runner's own integration still works. */
+  failRecorderPutEvents = false;
+  failStopExecution = false;
   now = new Date('2026-11-23T03:00:00Z');
-  private taskSeq = 0;
-  private readonly ddbMock = mockClient(DynamoDBDocumentClient);
-  private readonly ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION }));
+  private readonly mocks = [
+    mockClient(DynamoDBDocumentClient),
+    mockClient(SFNClient),
+    mockClient(ECSClient),
+    mockClient(EventBridgeClient),
+  ] as const;
+  private readonly clients = {
+    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION })),
+    sfn: new SFNClient({ region: REGION }),
+    ecs: new ECSClient({ region: REGION }),
+    events: new EventBridgeClient({ region: REGION }),
+  };
 
-  constructor(private readonly definition: Record<string, unknown>) {
-    this.ddbMock.on(PutCommand).callsFake((input: { Item: RunRecord }) => {
-      this.records.push(input.Item);
-      return {};
+  constructor(
+    private readonly definition: Record<string, unknown>,
+    authorize: Authorizer,
+  ) {
+    this.ecs = new WorldEcs(authorize, this.violations);
+    const [ddb, sfn, ecs, events] = this.mocks;
+    ddb
+      .on(TransactWriteCommand)
+      .callsFake((i: { TransactItems: { Put: never }[] }) =>
+        this.table.transact(i.TransactItems.map((t) => t.Put)),
+      );
+    ddb.on(PutCommand).callsFake((i: Parameters<FakeTable['put']>[0]) => this.table.put(i));
+    ddb.on(DeleteCommand).callsFake((i: Parameters<FakeTable['delete']>[0]) => this.table.delete(i));
+    sfn.on(DescribeExecutionCommand).callsFake(({ executionArn: arn }: { executionArn: string }) => {
+      const execution = this.executions.get(arn);
+      if (!execution) throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
+      return { status: execution.status };
     });
-  }
-
-  /** Registers a task as ECS would and returns its ARN. */
-  startTask(params: RunTaskParams): string {
-    const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/sandbox-jobs/task${++this.taskSeq}`;
-    this.tasks.set(arn, {
-      startedBy: params.StartedBy,
-      capacity: params.CapacityProviderStrategy[0]!.CapacityProvider,
-      stopped: false,
+    sfn
+      .on(StopExecutionCommand)
+      .callsFake((p: { executionArn: string }) => this.stopExecution(p.executionArn));
+    sfn.on(GetExecutionHistoryCommand).callsFake(({ executionArn: arn }: { executionArn: string }) => ({
+      events: this.ecs.submitted(arn).map((taskArn, id) => ({
+        id,
+        type: 'TaskSubmitted',
+        timestamp: this.now,
+        taskSubmittedEventDetails: {
+          resourceType: 'ecs',
+          resource: 'runTask.sync',
+          output: JSON.stringify({ Tasks: [{ TaskArn: taskArn }], Failures: [] }),
+        },
+      })),
+    }));
+    ecs.on(DescribeTasksCommand).callsFake((p: { cluster: string; tasks: string[] }) => this.ecs.describe(p));
+    ecs
+      .on(StopTaskCommand)
+      .callsFake((p: { cluster: string; task: string; reason: string }) => this.ecs.stop(p));
+    events.on(PutEventsCommand).callsFake((p: { Entries: { DetailType: string; Detail: string }[] }) => {
+      if (this.failRecorderPutEvents)
+        throw Object.assign(new Error('Service unavailable'), { name: 'InternalException' });
+      return this.putEvents(p.Entries);
     });
-    return arn;
   }
 
   callsTo(state: string, execution?: string) {
     return this.calls.filter((c) => c.state === state && (!execution || c.execution === execution));
   }
 
-  /** Starts an execution of the real definition; resolves with its end state. */
-  start(name: string, input: JobRunnerInput) {
-    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:sandbox-job-runner:${name}`;
-    const execution: Execution = { arn, name, status: 'RUNNING' };
+  set behaviour(behaviour: EcsBehaviour) {
+    this.ecs.behaviour = behaviour;
+  }
+
+  lease(job = 'nightly-report') {
+    return this.table.get(`LEASE#${job}`, 'LEASE') as { holder: string; expiresAt: number } | undefined;
+  }
+
+  get records(): RunRecord[] {
+    return [...this.table.items.values()].filter((i) => String(i['pk']).startsWith('RUN#')) as never;
+  }
+
+  /** Starts an execution of the real definition; `done` resolves with its end. */
+  start(name: string, input: unknown) {
+    const arn = executionArn(name);
+    const execution: Execution = { arn, name, input, status: 'RUNNING' };
     this.executions.set(arn, execution);
+    const entered: string[] = [];
+    this.transitions.set(name, entered);
     const machine = new StateMachine(this.definition as never, {
       validationOptions: { checkArn: false, checkPaths: false },
     });
-    const handler =
+    const on =
       (state: string, fn: (input: never) => unknown) =>
-      async (input: unknown): Promise<never> => {
-        this.calls.push({ state, execution: name, input });
-        return (await fn(input as never)) as never;
+      async (payload: unknown): Promise<never> => {
+        this.calls.push({ state, execution: name, input: payload });
+        return (await fn(payload as never)) as never;
       };
+    const leaseDeps = {
+      ddb: this.clients.ddb,
+      sfn: this.clients.sfn,
+      tableName: 'sandbox-batch-jobs',
+      now: () => this.now,
+    };
+    const finishDeps = {
+      ...leaseDeps,
+      events: this.clients.events,
+      eventBusName: 'sandbox-batch-jobs',
+      environment: 'sandbox',
+      warn: () => undefined,
+      emit: () => undefined,
+    };
+    const tasksDeps = {
+      ecs: this.clients.ecs,
+      sfn: this.clients.sfn,
+      cluster: this.ecs.clusterArn,
+      sleep: () => Promise.resolve(),
+      now: () => this.now.getTime(),
+    };
+    const contract = (resource: string, fn: (p: never) => unknown) => (p: Record<string, unknown>) => {
+      // `job` is only the interpreter's copy of the timeout (see forInterpreter in ./definition).
+      const { job: _timeoutCopy, ...sent } = p;
+      this.violations.push(...parameterProblems(resource, sent));
+      return fn(p as never);
+    };
+    const handlers = {
+      Begin: (e: unknown) => leaseHandle(e, leaseDeps),
+      TakeOver: (e: unknown) => leaseHandle(e, leaseDeps),
+      Finish: (e: unknown) => finishHandle(e, finishDeps),
+      StopTimedOutTask: (e: unknown) => tasksHandle(e, tasksDeps),
+      StopHolderWork: (e: unknown) => tasksHandle(e, tasksDeps),
+      RunOnSpot: contract('arn:aws:states:::ecs:runTask.sync', (p) => this.ecs.runTask(p, name)),
+      RunOnDemand: contract('arn:aws:states:::ecs:runTask.sync', (p) => this.ecs.runTask(p, name)),
+      StopPreviousExecution: contract(
+        'arn:aws:states:::aws-sdk:sfn:stopExecution',
+        (p: { ExecutionArn: string }) => this.stopExecution(p.ExecutionArn),
+      ),
+      PublishOutcome: contract('arn:aws:states:::events:putEvents', (p: { Entries: never[] }) =>
+        this.putEvents(p.Entries),
+      ),
+      PublishFallback: contract('arn:aws:states:::events:putEvents', (p: { Entries: never[] }) =>
+        this.putEvents(p.Entries),
+      ),
+      PublishNotStarted: contract('arn:aws:states:::events:putEvents', (p: { Entries: never[] }) =>
+        this.putEvents(p.Entries),
+      ),
+      ReleaseLease: contract('arn:aws:states:::dynamodb:deleteItem', (p: WireDelete) => this.releaseLease(p)),
+    };
     const run = machine.run(input as never, {
       context: {
         Execution: { Id: arn, Name: name, StartTime: this.now.toISOString(), Input: input as never },
         State: { EnteredTime: new Date(this.now.getTime() + 60_000).toISOString(), Name: 'state' },
-        StateMachine: { Id: 'sandbox-job-runner', Name: 'sandbox-job-runner' },
+        StateMachine: { Id: STATE_MACHINE, Name: 'sandbox-job-runner' },
       },
       overrides: {
-        taskResourceLocalHandlers: {
-          AcquireLease: handler('AcquireLease', (e) => this.acquire(e)),
-          TakeOverLease: handler('TakeOverLease', (e) => this.takeOver(e)),
-          RunOnSpot: handler('RunOnSpot', (p: RunTaskParams) => this.runTask(p)),
-          RunOnDemand: handler('RunOnDemand', (p: RunTaskParams) => this.runTask(p)),
-          FindTimedOutTasks: handler('FindTimedOutTasks', (p) => this.listTasks(p)),
-          StopTimedOutTasksTask: handler('StopTimedOutTasksTask', (p) => this.stopTask(p)),
-          FindPreviousTasks: handler('FindPreviousTasks', (p) => this.listTasks(p)),
-          StopPreviousTasksTask: handler('StopPreviousTasksTask', (p) => this.stopTask(p)),
-          StopPreviousExecution: handler('StopPreviousExecution', (p) => this.stopExecution(p)),
-          RecordRun: handler('RecordRun', (p) => this.record(p)),
-          PublishOutcome: handler('PublishOutcome', (p) => this.putEvents(p)),
-          PublishFallback: handler('PublishFallback', (p) => this.putEvents(p)),
-          ReleaseLease: handler('ReleaseLease', (p) => this.release(p)),
-        },
-        retryIntervalOverrides: {
-          RunOnSpot: 0,
-          RunOnDemand: 0,
-          RecordRun: 0,
-          PublishOutcome: 0,
-          ReleaseLease: 0,
-          StopTimedOutTasksTask: 0,
-          StopPreviousTasksTask: 0,
-        },
+        taskResourceLocalHandlers: Object.fromEntries(
+          Object.entries(handlers).map(([state, fn]) => [state, on(state, fn as never)]),
+        ),
+        retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((state) => [state, 0])),
       },
     });
+    void (async () => {
+      for await (const event of run.eventLogs)
+        if (event.type === 'StateEntered') entered.push(event.state.name);
+    })();
     execution.abort = () => run.abort();
     const done = run.result.then(
       (output: unknown) => {
         execution.status = 'SUCCEEDED';
-        return { status: 'SUCCEEDED' as const, output, error: undefined };
+        return { status: 'SUCCEEDED' as const, output, error: undefined, cause: undefined };
       },
       (error: Error) => {
         const aborted = error.name === 'ExecutionAbortedError';
@@ -167,124 +239,71 @@ export class World {
     return { arn, name, done };
   }
 
-  // --- lease: the semantics of lambda/job-lease ------------------------------------------------
-  private acquire(e: {
-    job: string;
-    slot: string;
-    executionArn: string;
-    concurrency: string;
-    leaseSeconds: number;
-  }) {
-    const slotKey = `${e.job}#${e.slot}`;
-    const claimedBy = this.slots.get(slotKey);
-    if (claimedBy && claimedBy !== e.executionArn) return { decision: 'duplicate', slot: e.slot };
-    this.slots.set(slotKey, e.executionArn);
-    if (e.concurrency === 'allow') return { decision: 'run' };
-    const lease = this.leases.get(e.job);
-    const nowSeconds = this.now.getTime() / 1000;
-    if (
-      !lease ||
-      lease.expiresAt < nowSeconds ||
-      lease.holder === e.executionArn ||
-      this.executions.get(lease.holder)?.status !== 'RUNNING'
-    ) {
-      this.leases.set(e.job, {
-        holder: e.executionArn,
-        slot: e.slot,
-        acquiredAt: this.now.toISOString(),
-        expiresAt: nowSeconds + e.leaseSeconds,
-      });
-      return { decision: 'run' };
-    }
-    const holder = { executionArn: lease.holder, slot: lease.slot, acquiredAt: lease.acquiredAt };
-    return { decision: e.concurrency === 'replace' ? 'replace' : 'skip', holder };
+  /** What EventBridge delivers to the lease Lambda when an execution is redriven. */
+  redrive(name: string) {
+    const execution = this.executions.get(executionArn(name));
+    if (!execution) throw new Error(`no execution ${name}`);
+    execution.status = 'RUNNING';
+    return leaseHandle(
+      {
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn: execution.arn,
+          input: JSON.stringify(execution.input),
+          redriveCount: 1,
+          status: 'RUNNING',
+        },
+      },
+      { ddb: this.clients.ddb, sfn: this.clients.sfn, tableName: 'sandbox-batch-jobs', now: () => this.now },
+    );
   }
 
-  private takeOver(e: {
-    job: string;
-    slot: string;
-    executionArn: string;
-    previousExecutionArn: string;
-    leaseSeconds: number;
-  }) {
-    const lease = this.leases.get(e.job);
-    if (lease && lease.holder !== e.previousExecutionArn) {
-      return {
-        decision: 'skip',
-        holder: { executionArn: lease.holder, slot: lease.slot, acquiredAt: lease.acquiredAt },
-      };
+  /** An execution that ended some other way (aborted by hand, before this scenario). */
+  addExecution(name: string, status: Execution['status'], input: unknown = {}) {
+    this.executions.set(executionArn(name), { arn: executionArn(name), name, input, status });
+  }
+
+  private stopExecution(arn: string) {
+    if (this.failStopExecution) throw Object.assign(new Error('Rate exceeded'), { name: 'Sfn.SfnException' });
+    const execution = this.executions.get(arn);
+    if (!execution) throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
+    if (execution.status === 'RUNNING') {
+      execution.abort?.();
+      execution.status = 'ABORTED';
     }
-    this.leases.set(e.job, {
-      holder: e.executionArn,
-      slot: e.slot,
-      acquiredAt: this.now.toISOString(),
-      expiresAt: this.now.getTime() / 1000 + e.leaseSeconds,
+    return {};
+  }
+
+  private releaseLease(p: WireDelete) {
+    this.table.delete({
+      Key: { pk: p.Key.pk.S, sk: p.Key.sk.S },
+      ConditionExpression: p.ConditionExpression,
+      ExpressionAttributeValues: { ':me': p.ExpressionAttributeValues[':me'].S },
     });
-    return { decision: 'run' };
-  }
-
-  private release(p: { Key: { pk: { S: string } }; ExpressionAttributeValues: { ':me': { S: string } } }) {
-    const job = p.Key.pk.S.replace(/^LEASE#/, '');
-    if (this.leases.get(job)?.holder !== p.ExpressionAttributeValues[':me'].S) {
-      throw new StateError('DynamoDB.ConditionalCheckFailedException', 'The conditional request failed');
-    }
-    this.leases.delete(job);
     return {};
   }
 
-  // --- ECS and Step Functions --------------------------------------------------------------
-  private async runTask(params: RunTaskParams) {
-    const { taskArn, exitCode } = await this.ecs(params, this);
-    // What runTask.sync returns: the stopped task as DescribeTasks describes it.
-    return { TaskArn: taskArn, Containers: [{ ExitCode: exitCode }], StopCode: 'EssentialContainerExited' };
-  }
-
-  private listTasks(p: { StartedBy: string }) {
-    const arns = [...this.tasks]
-      .filter(([, t]) => t.startedBy === p.StartedBy && !t.stopped)
-      .map(([arn]) => arn);
-    return { TaskArns: arns };
-  }
-
-  private stopTask(p: { Task: string }) {
-    const task = this.tasks.get(p.Task);
-    if (task) task.stopped = true;
-    return {};
-  }
-
-  private stopExecution(p: { ExecutionArn: string }) {
-    const execution = this.executions.get(p.ExecutionArn);
-    if (!execution || execution.status !== 'RUNNING')
-      throw new StateError('Sfn.ExecutionDoesNotExistException', 'not running');
-    execution.abort?.();
-    execution.status = 'ABORTED';
-    return {};
-  }
-
-  // --- recording and events ------------------------------------------------------------------
-  private async record(payload: unknown) {
-    const event = recorderEventSchema.parse(payload);
-    return recordRun(event, {
-      ddb: this.ddb,
-      tableName: 'sandbox-batch-jobs',
-      environment: 'sandbox',
-      now: () => this.now,
-    });
-  }
-
-  private putEvents(p: { Entries: { DetailType: string; Detail: string | Record<string, unknown> }[] }) {
-    if (this.failPutEvents) throw new StateError('EventBridge.EventBridgeException', 'Service unavailable');
-    for (const entry of p.Entries) {
+  private putEvents(entries: { DetailType: string; Detail: string | Record<string, unknown> }[]) {
+    if (this.failPutEvents)
+      throw Object.assign(new Error('Service unavailable'), { name: 'EventBridge.EventBridgeException' });
+    for (const entry of entries) {
       const detail =
         typeof entry.Detail === 'string'
           ? (JSON.parse(entry.Detail) as Record<string, unknown>)
           : entry.Detail;
       this.events.push({ detailType: entry.DetailType, detail });
     }
-    return { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] };
+    return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: 'e' })) };
   }
 
   restore(): void {
-    this.ddbMock.restore();
+    for (const mock of this.mocks) mock.restore();
   }
 }
+
+type WireDelete = {
+  Key: { pk: { S: string }; sk: { S: string } };
+  ConditionExpression: string;
+  ExpressionAttributeValues: { ':me': { S: string } };
+};

@@ -64,8 +64,39 @@ describe('JobRunner stack', () => {
     template().hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
   });
 
-  it('alarms when Scheduler cannot deliver a start, and when a runner function fails', () => {
-    template().resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  it('alarms when Scheduler cannot deliver a start, a runner function fails, or a run is not recorded', () => {
+    // DLQ + lease, recorder and tasks functions' errors + RunNotRecorded
+    template().resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RunNotRecorded',
+      Namespace: 'BatchPlatform/Jobs',
+      Dimensions: [{ Name: 'Environment', Value: 'sandbox' }],
+    });
+  });
+
+  it('guards redrives: a redriven execution is sent to the lease Lambda before it may go on', () => {
+    template().hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: Match.objectLike({ status: ['RUNNING'], redriveCount: [{ numeric: ['>', 0] }] }),
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('RunnerLeaseFunction'), 'Arn'] } }),
+      ],
+    });
+  });
+
+  it('gives each runner function only the DynamoDB actions it calls', () => {
+    const statements = Object.entries(template().findResources('AWS::IAM::Policy')).map(([id, p]) => [
+      id,
+      JSON.stringify(p).match(/dynamodb:[A-Za-z]+/g) ?? [],
+    ]);
+    const actions = (fn: string) =>
+      statements.filter(([id]) => String(id).includes(fn)).flatMap(([, a]) => a);
+    expect(actions('Lease')).toEqual(['dynamodb:PutItem']);
+    expect([...actions('Recorder')].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect(actions('TasksFunction')).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,7 +14,8 @@ import { Construct } from 'constructs';
 import { jobNames } from '../../schedule/naming';
 import { nagWildcard } from '../../stages/nag';
 import { NodeFunction } from '../node-function';
-import { jobRunnerDefinition } from './definition';
+import { containerRunStep } from './container-step';
+import { runnerFrame } from './frame';
 
 export interface JobRunnerProps {
   /** Environment name; prefixes every physical name. */
@@ -77,63 +79,132 @@ export class JobRunner extends Construct {
     });
 
     const common = { vpc: props.vpc, logRetention: props.logRetention, removalPolicy };
+    const executions = this.executionArns(names.stateMachine);
     const lease = new NodeFunction(this, 'Lease', {
       ...common,
       entry: 'job-lease',
-      description: 'Race-free duplicate-run check: per-slot claim and per-job lease in DynamoDB',
+      description: 'Checks a run start, then claims its slot and the job lease in one DynamoDB transaction',
       environment: { TABLE_NAME: this.table.tableName },
     });
-    this.table.grantReadWriteData(lease.role);
+    // The only writes it makes are the conditional puts of one transaction (PutItem per item).
+    this.table.grant(lease.role, 'dynamodb:PutItem');
     lease.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['states:DescribeExecution'],
-        resources: [this.executionArns(names.stateMachine)],
+        // Describe: is the holder alive? Stop: refuse a redrive that would run beside the holder.
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [executions],
       }),
     );
-    Validations.of(lease.role).acknowledge({
-      id: nagWildcard(this, this.executionArns(names.stateMachine)),
-      reason:
-        'A lease holder is any execution of this state machine; DescribeExecution checks whether it still runs',
-    });
     const recorder = new NodeFunction(this, 'Recorder', {
       ...common,
       entry: 'job-recorder',
-      description: 'Writes each job run record and shapes its outcome event',
+      description: 'Ends each job run: writes its record, releases the lease, publishes Job<Status>',
       environment: {
         TABLE_NAME: this.table.tableName,
+        EVENT_BUS_NAME: this.eventBus.eventBusName,
         ENVIRONMENT: props.environment,
-        LOG_GROUP: names.logGroup,
       },
     });
-    this.table.grantWriteData(recorder.role);
+    this.table.grant(recorder.role, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    this.eventBus.grantPutEventsTo(recorder.role);
+    const jobTasks = new NodeFunction(this, 'Tasks', {
+      ...common,
+      entry: 'job-tasks',
+      description: "Stops a job run's ECS tasks (found in its execution history) and waits until they stop",
+      // A Fargate task may take its 120 s stop timeout before it is STOPPED.
+      timeout: Duration.minutes(3),
+      environment: { CLUSTER_ARN: props.cluster.clusterArn },
+    });
+    jobTasks.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:GetExecutionHistory'], resources: [executions] }),
+    );
+    jobTasks.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
+        resources: [this.clusterTasks(props)],
+        conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
+      }),
+    );
+    for (const fn of [lease, jobTasks]) {
+      Validations.of(fn.role).acknowledge({
+        id: nagWildcard(this, executions),
+        reason:
+          'Any execution of this state machine may hold a lease or have tasks to stop; the name is only known at run time',
+      });
+    }
+    Validations.of(jobTasks.role).acknowledge({
+      id: nagWildcard(this, this.clusterTasks(props)),
+      reason: 'Task ids are random; DescribeTasks/StopTask are limited to tasks of the jobs cluster',
+    });
 
     const runnerLogs = new logs.LogGroup(this, 'RunnerLogs', {
       logGroupName: `/aws/vendedlogs/states/${names.stateMachine}`,
       retention: props.logRetention,
       removalPolicy,
     });
+    const subnets = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: names.stateMachine,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      comment: 'Runs one batch-platform job: lease, run on Fargate Spot, wait, record, notify',
+      comment: 'Runs one batch-platform job: check and claim, run the work, record, publish, release',
       definitionBody: sfn.DefinitionBody.fromChainable(
-        jobRunnerDefinition(this, {
+        runnerFrame(this, {
           stateMachineName: names.stateMachine,
           leaseFunction: lease.function,
           recorderFunction: recorder.function,
           table: this.table,
           eventBus: this.eventBus,
-          cluster: props.cluster,
-          clusterName: names.cluster,
-          subnets: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets,
-          securityGroup: this.taskSecurityGroup,
+          runSteps: [
+            (outcomes) =>
+              containerRunStep(
+                this,
+                {
+                  cluster: props.cluster,
+                  subnets,
+                  securityGroup: this.taskSecurityGroup,
+                  eventBus: this.eventBus,
+                  tasksFunction: jobTasks.function,
+                },
+                outcomes,
+              ),
+          ],
         }),
       ),
       logs: { destination: runnerLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
-    this.grantRunTasks(props, [lease, recorder]);
-    this.addAlarms(props.alarmTopic, [lease, recorder]);
+    this.guardRedrives(lease);
+    this.grantRunTasks(props, [lease, recorder, jobTasks]);
+    this.addAlarms(props.alarmTopic, props.environment, [lease, recorder, jobTasks]);
+  }
+
+  /**
+   * A redrive resumes an execution where it stopped — perhaps inside its run step — with no
+   * lease check in between. Step Functions announces it (status RUNNING, redriveCount > 0);
+   * the lease Lambda then re-acquires the lease for it or stops it (see lambda/job-lease).
+   */
+  private guardRedrives(lease: NodeFunction): void {
+    new events.Rule(this, 'RedriveGuard', {
+      description: 'Redriven job runs must hold the lease again before they go on',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+          status: ['RUNNING'],
+          redriveCount: [{ numeric: ['>', 0] }],
+        },
+      },
+      targets: [new eventTargets.LambdaFunction(lease.function, { retryAttempts: 3 })],
+    });
+  }
+
+  private clusterTasks(props: JobRunnerProps): string {
+    return Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${jobNames(props.environment).cluster}/*`,
+    });
   }
 
   /** Execution ARNs of this runner; ARN shape `...:execution:<state machine>:<name>`. */
@@ -159,11 +230,7 @@ export class JobRunner extends Construct {
       resource: 'task-definition',
       resourceName: `${names.taskFamily('*')}:*`,
     });
-    const clusterTasks = stack.formatArn({
-      service: 'ecs',
-      resource: 'task',
-      resourceName: `${names.cluster}/*`,
-    });
+    const clusterTasks = this.clusterTasks(props);
     const jobRoles = stack.formatArn({
       service: 'iam',
       region: '',
@@ -177,8 +244,22 @@ export class JobRunner extends Construct {
         conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
       }),
     );
+    // Task definitions carry the platform's tags and RunTask propagates them: ECS then
+    // authorizes ecs:TagResource on the new task too, only as part of RunTask.
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [clusterTasks] }),
+      new iam.PolicyStatement({
+        actions: ['ecs:TagResource'],
+        resources: [clusterTasks],
+        conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+      }),
+    );
+    // runTask.sync watches the task (DescribeTasks) and stops it if the state is stopped.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:StopTask', 'ecs:DescribeTasks'],
+        resources: [clusterTasks],
+        conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
+      }),
     );
     // runTask.sync learns that a task stopped through this managed EventBridge rule.
     role.addToPrincipalPolicy(
@@ -207,7 +288,8 @@ export class JobRunner extends Construct {
       },
       {
         id: nagWildcard(this, clusterTasks),
-        reason: 'Task ids are random; StopTask/DescribeTasks are limited to tasks of this cluster',
+        reason:
+          'Task ids are random; TagResource (at RunTask only), StopTask and DescribeTasks are limited to tasks of the jobs cluster',
       },
       {
         id: nagWildcard(this, this.executionArns(names.stateMachine)),
@@ -225,14 +307,28 @@ export class JobRunner extends Construct {
       })),
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ecs:ListTasks, X-Ray and CloudWatch Logs delivery actions do not support resource-level permissions',
+        reason: 'X-Ray and CloudWatch Logs delivery actions do not support resource-level permissions',
       },
     );
   }
 
-  private addAlarms(topic: sns.ITopic, functions: NodeFunction[]): void {
+  private addAlarms(topic: sns.ITopic, environment: string, functions: NodeFunction[]): void {
     const action = new cwActions.SnsAction(topic);
+    // The recorder publishes the outcome even when it cannot write the record; this says so.
+    new cloudwatch.Metric({
+      namespace: 'BatchPlatform/Jobs',
+      metricName: 'RunNotRecorded',
+      dimensionsMap: { Environment: environment },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    })
+      .createAlarm(this, 'RunNotRecordedAlarm', {
+        alarmDescription: `${environment}: a job run ended but its run record could not be written (the outcome event was still published); see the job-recorder logs for "run not recorded"`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(action);
     for (const fn of functions) {
       fn.function
         .metricErrors({ period: Duration.minutes(5) })

@@ -1,0 +1,48 @@
+import { afterEach, beforeAll, expect } from 'vitest';
+import type { ScheduledJobConfig } from '../../lib/config';
+import { jobRunnerInput, type JobRunnerInput } from '../../lib/schedule/runner-input';
+import { scheduledJob } from '../support/fixtures';
+import { synthPlatform } from '../support/synth';
+import { stateMachineAuthorizer } from './authorizer';
+import { jobRunnerDefinition } from './definition';
+import { World } from './world';
+
+// Each scenario runs the job runner's real synthesized definition in aws-local-stepfunctions,
+// with its Task states answered by the real Lambda code against an in-memory AWS (./world.ts).
+let definition: Record<string, unknown>;
+let authorize: ReturnType<typeof stateMachineAuthorizer>;
+let current: World | undefined;
+
+/** Registers the shared synth and the per-scenario contract check in the calling test file. */
+export function useWorld(): () => World {
+  beforeAll(() => {
+    const template = synthPlatform('sandbox').templates['JobRunner']!;
+    definition = jobRunnerDefinition(template);
+    authorize = stateMachineAuthorizer(template);
+  });
+  afterEach(() => {
+    const world = current;
+    current = undefined;
+    world?.restore();
+    // Whatever a scenario asserts, nothing it did may break AWS's contract.
+    expect(world?.violations ?? []).toEqual([]);
+  });
+  return () => (current = new World(definition, authorize));
+}
+
+export const input = (
+  overrides: Partial<ScheduledJobConfig> = {},
+  slot = '2026-11-23T03:00:00Z',
+): JobRunnerInput => jobRunnerInput('sandbox', scheduledJob(overrides), 'schedule', slot);
+
+/** A task that keeps running until `release()` is called. */
+export function gate() {
+  let release!: () => void;
+  const opened = new Promise<void>((resolve) => (release = resolve));
+  return { opened, release };
+}
+
+export const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!condition()) throw new Error('condition not reached');
+};
