@@ -62,7 +62,6 @@ const sandbox: Record<string, Row[]> = {
       context: FROM_ALARMS,
       expect: 'Allowed',
       why: 'every platform alarm action publishes here (worker-alarms.ts, job-runner.ts, job-runner-stack.ts); implies KMS on the alarm key',
-      failsToday: 'enforceSSL topic policy holds only a Deny: add an Allow for cloudwatch.amazonaws.com',
     },
     {
       principal: 'cloudwatch.amazonaws.com',
