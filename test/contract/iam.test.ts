@@ -370,7 +370,6 @@ const pipeline: Row[] = [
     resource: CONNECTION,
     expect: 'Allowed',
     why: 'the source action reads GitHub through the configured (codeconnections) connection',
-    failsToday: 'CDK grants only codestar-connections:UseConnection: add codeconnections:UseConnection',
   },
   {
     principal: 'Pipeline/PipelineSourceexampleorgbatchplatformCodePipelineActionRole',
