@@ -1,5 +1,6 @@
 import { type CfnElement, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import type { PlatformConfig, ToolingConfig } from '../config';
@@ -64,7 +65,23 @@ export class PipelineStack extends Stack {
       return stage;
     });
     this.pipeline.buildPipeline();
+    this.grantConnectionUse(tooling.connectionArn);
     this.acknowledgeGeneratedPolicies();
+  }
+
+  /**
+   * CodeStar Connections was renamed CodeConnections: connections created since July 2024 have
+   * `codeconnections` ARNs, and an IAM action's prefix must match the resource's, so the
+   * `codestar-connections:UseConnection` grant CDK writes does not let the source action use
+   * such a connection. Grant the new action on the same connection as well.
+   */
+  private grantConnectionUse(connectionArn: string): void {
+    const source = this.pipeline.pipeline.node.findChild('Source');
+    const roles = source.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role);
+    if (roles.length !== 1) throw new Error(`expected one source action role, found ${roles.length}`);
+    roles[0]!.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['codeconnections:UseConnection'], resources: [connectionArn] }),
+    );
   }
 
   /**
