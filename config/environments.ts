@@ -17,7 +17,7 @@ export const environments = {
     availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
     vpcCidr: '10.10.0.0/16',
     natGateways: 1,
-    logRetentionDays: 14,
+    logRetentionDays: 365, // at least a year: AWS Control Tower CT.CLOUDWATCH.PR.2
     defaultTimezone: 'Asia/Tokyo',
   },
   staging: {
@@ -26,7 +26,7 @@ export const environments = {
     availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
     vpcCidr: '10.20.0.0/16',
     natGateways: 1,
-    logRetentionDays: 30,
+    logRetentionDays: 365, // at least a year: AWS Control Tower CT.CLOUDWATCH.PR.2
     defaultTimezone: 'Asia/Tokyo',
   },
   production: {

@@ -8,6 +8,12 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * The shortest retention allowed: AWS Control Tower's CT.CLOUDWATCH.PR.2, which organisations
+ * enforce as a CloudFormation hook, rejects a log group kept for less than a year.
+ */
+export const MIN_LOG_RETENTION_DAYS = 365;
+
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 export const accountId = z
@@ -47,7 +53,11 @@ export const environmentSchema = z
       .literal(LOG_RETENTION_DAYS, {
         error: `must be a CloudWatch Logs retention period: one of ${LOG_RETENTION_DAYS.join(', ')}`,
       })
-      .default(30),
+      .refine((days) => days >= MIN_LOG_RETENTION_DAYS, {
+        error: (iss) =>
+          `is ${String(iss.input)} days, but AWS Control Tower (CT.CLOUDWATCH.PR.2) requires at least ${MIN_LOG_RETENTION_DAYS}: use one of ${LOG_RETENTION_DAYS.filter((d) => d >= MIN_LOG_RETENTION_DAYS).join(', ')}`,
+      })
+      .default(MIN_LOG_RETENTION_DAYS),
     defaultTimezone: z
       .string()
       .refine(isIanaTimeZone, { error: `is not a valid time zone: ${TIME_ZONE_HINT}` })

@@ -3,10 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineApp } from '../../lib/stages/create-app';
 import { cdkJsonContext } from '../support/cdk-context';
-import { readNagFindings } from '../support/synth';
+import { readGuardFindings, readNagFindings } from '../support/synth';
 
 let template: Template;
 let nagFindings: string[];
+let guardFindings: string[];
 let stageStacks: string[];
 
 beforeAll(() => {
@@ -21,6 +22,7 @@ beforeAll(() => {
   const assembly = app.synth();
   template = Template.fromStack(pipeline);
   nagFindings = readNagFindings(assembly.directory);
+  guardFindings = readGuardFindings(assembly.directory);
   stageStacks = pipeline.stages.flatMap((stage) =>
     stage.node.children.filter((c): c is Stack => Stack.isStack(c)).map((s) => s.stackName),
   );
@@ -86,5 +88,26 @@ describe('PipelineStack (-c env=tooling)', () => {
 
   it('has no unacknowledged cdk-nag finding, in the pipeline or its stages', () => {
     expect(nagFindings).toEqual([]);
+  });
+
+  it('meets the Control Tower proactive controls, in the pipeline and its stages', () => {
+    expect(guardFindings).toEqual([]);
+  });
+
+  it('logs every CodeBuild project to one encrypted log group kept a year', () => {
+    const projects = Object.values(template.findResources('AWS::CodeBuild::Project')) as {
+      Properties: { LogsConfig?: { CloudWatchLogs?: { Status: string; GroupName?: unknown } } };
+    }[];
+    expect(projects.length).toBeGreaterThan(0);
+    for (const project of projects) {
+      expect(project.Properties.LogsConfig?.CloudWatchLogs?.Status).toBe('ENABLED');
+      expect(project.Properties.LogsConfig?.CloudWatchLogs?.GroupName).toEqual({
+        Ref: expect.any(String) as string,
+      });
+    }
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 365,
+      KmsKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }),
+    });
   });
 });

@@ -12,6 +12,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { jobNames } from '../../schedule/naming';
 import { nagWildcard } from '../../stages/nag';
+import { LogsKey } from '../logs-key';
 import { NodeFunction } from '../node-function';
 import { jobRunnerDefinition } from './definition';
 
@@ -68,6 +69,7 @@ export class JobRunner extends Construct {
     this.jobLogGroup = new logs.LogGroup(this, 'JobLogs', {
       logGroupName: names.logGroup,
       retention: props.logRetention,
+      encryptionKey: LogsKey.of(this),
       removalPolicy,
     });
     this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
@@ -110,6 +112,7 @@ export class JobRunner extends Construct {
     const runnerLogs = new logs.LogGroup(this, 'RunnerLogs', {
       logGroupName: `/aws/vendedlogs/states/${names.stateMachine}`,
       retention: props.logRetention,
+      encryptionKey: LogsKey.of(this),
       removalPolicy,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
