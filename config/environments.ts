@@ -28,6 +28,9 @@ export const environments = {
     natGateways: 1,
     logRetentionDays: 365, // at least a year: AWS Control Tower CT.CLOUDWATCH.PR.2
     defaultTimezone: 'Asia/Tokyo',
+    // pr-review.yml diffs pull requests against staging through this read-only role. If the
+    // account already has a GitHub OIDC provider, add its oidcProviderArn here.
+    review: {},
   },
   production: {
     account: '333333333333',

@@ -66,6 +66,23 @@ export const environmentSchema = z
     fargateVcpuQuota: z.number().positive().default(6),
     /** Keep tables and log groups when a stack is deleted (production). */
     retainData: z.boolean().default(false),
+    /**
+     * Deploy the read-only role that pr-review.yml assumes to `cdk diff` against this
+     * environment, for pull requests of `tooling.repository`. Opt-in: only the environment
+     * the review diffs against (staging) needs it.
+     */
+    review: z
+      .strictObject({
+        /** ARN of the account's GitHub OIDC provider, if one exists already (one per account). */
+        oidcProviderArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
+            error:
+              'must be the ARN of the GitHub OIDC provider, "arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com"; leave it out to create one',
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const seen = new Set<string>();
@@ -91,6 +108,14 @@ export const environmentSchema = z
         code: 'custom',
         path: ['natGateways'],
         message: `is ${env.natGateways} but the VPC has only ${env.availabilityZones.length} zones: use at most one NAT gateway per zone`,
+      });
+    }
+    const providerAccount = env.review?.oidcProviderArn?.split(':')[4];
+    if (providerAccount && providerAccount !== env.account) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['review', 'oidcProviderArn'],
+        message: `is in account ${providerAccount}, but this environment deploys to ${env.account}: the review role must trust the provider of its own account`,
       });
     }
     const block = parseCidr(env.vpcCidr);

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineStack } from '../../lib/stacks/pipeline-stack';
 import { createPipelineApp } from '../../lib/stages/create-app';
 import { cdkJsonContext } from '../support/cdk-context';
 import { readGuardFindings, readNagFindings } from '../support/synth';
@@ -9,6 +10,7 @@ let template: Template;
 let nagFindings: string[];
 let guardFindings: string[];
 let stageStacks: string[];
+let pipelineStack: PipelineStack;
 
 beforeAll(() => {
   const app = new App({
@@ -19,6 +21,7 @@ beforeAll(() => {
     },
   });
   const pipeline = createPipelineApp(app);
+  pipelineStack = pipeline;
   const assembly = app.synth();
   template = Template.fromStack(pipeline);
   nagFindings = readNagFindings(assembly.directory);
@@ -57,6 +60,25 @@ describe('PipelineStack (-c env=tooling)', () => {
         'production-Workers',
       ]),
     );
+  });
+
+  it('deploys the pull-request review role to staging only, for the repository it builds', () => {
+    expect(stageStacks).toContain('staging-Review');
+    expect(stageStacks).not.toContain('production-Review');
+    const staging = pipelineStack.stages.find((s) => s.stageName === 'staging')!;
+    Template.fromStack(staging.stacks.review!).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Condition: {
+              StringEquals: Match.objectLike({
+                'token.actions.githubusercontent.com:sub': 'repo:example-org/batch-platform:pull_request',
+              }),
+            },
+          }),
+        ],
+      },
+    });
   });
 
   it('reads GitHub through the configured connection and runs lint, tests and synth', () => {
