@@ -17,7 +17,7 @@ export const environments = {
     availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
     vpcCidr: '10.10.0.0/16',
     natGateways: 1,
-    logRetentionDays: 14,
+    logRetentionDays: 365, // at least a year: AWS Control Tower CT.CLOUDWATCH.PR.2
     defaultTimezone: 'Asia/Tokyo',
   },
   staging: {
@@ -26,8 +26,11 @@ export const environments = {
     availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
     vpcCidr: '10.20.0.0/16',
     natGateways: 1,
-    logRetentionDays: 30,
+    logRetentionDays: 365, // at least a year: AWS Control Tower CT.CLOUDWATCH.PR.2
     defaultTimezone: 'Asia/Tokyo',
+    // pr-review.yml diffs pull requests against staging through this read-only role. If the
+    // account already has a GitHub OIDC provider, add its oidcProviderArn here.
+    review: {},
   },
   production: {
     account: '333333333333',

@@ -40,7 +40,12 @@ describe('GitHub Actions workflows', () => {
     const credentials = steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'));
     expect(credentials?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_REVIEW_ROLE_ARN }}' });
     expect(JSON.stringify(credentials?.with)).not.toMatch(/aws-access-key-id|secret/i);
-    expect(steps.some((s) => s.run?.includes('npx cdk diff -c env=staging'))).toBe(true);
+    const diff = steps.filter((s) => s.run?.includes('cdk diff'));
+    expect(diff).toHaveLength(1);
+    // A template diff reads through the CDK lookup role; a change set would need the deploy role.
+    expect(diff[0]!.run).toContain('npx cdk diff -c env=staging --method=template');
+    expect(diff[0]!.run).not.toMatch(/--change-?set|--method[= ](auto|change-set)/);
+    expect(JSON.stringify(workflow)).not.toMatch(/deploy-role|publishing-role|cfn-exec-role/);
     expect(steps.some((s) => s.run?.includes('schedules -- --env staging --base'))).toBe(true);
     const script = steps.find((s) => s.uses?.startsWith('actions/github-script'))!.with!['script']!;
     expect(script).toContain(COMMENT_MARKER);

@@ -8,6 +8,12 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * The shortest retention allowed: AWS Control Tower's CT.CLOUDWATCH.PR.2, which organisations
+ * enforce as a CloudFormation hook, rejects a log group kept for less than a year.
+ */
+export const MIN_LOG_RETENTION_DAYS = 365;
+
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 export const accountId = z
@@ -47,7 +53,11 @@ export const environmentSchema = z
       .literal(LOG_RETENTION_DAYS, {
         error: `must be a CloudWatch Logs retention period: one of ${LOG_RETENTION_DAYS.join(', ')}`,
       })
-      .default(30),
+      .refine((days) => days >= MIN_LOG_RETENTION_DAYS, {
+        error: (iss) =>
+          `is ${String(iss.input)} days, but AWS Control Tower (CT.CLOUDWATCH.PR.2) requires at least ${MIN_LOG_RETENTION_DAYS}: use one of ${LOG_RETENTION_DAYS.filter((d) => d >= MIN_LOG_RETENTION_DAYS).join(', ')}`,
+      })
+      .default(MIN_LOG_RETENTION_DAYS),
     defaultTimezone: z
       .string()
       .refine(isIanaTimeZone, { error: `is not a valid time zone: ${TIME_ZONE_HINT}` })
@@ -56,6 +66,23 @@ export const environmentSchema = z
     fargateVcpuQuota: z.number().positive().default(6),
     /** Keep tables and log groups when a stack is deleted (production). */
     retainData: z.boolean().default(false),
+    /**
+     * Deploy the read-only role that pr-review.yml assumes to `cdk diff` against this
+     * environment, for pull requests of `tooling.repository`. Opt-in: only the environment
+     * the review diffs against (staging) needs it.
+     */
+    review: z
+      .strictObject({
+        /** ARN of the account's GitHub OIDC provider, if one exists already (one per account). */
+        oidcProviderArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
+            error:
+              'must be the ARN of the GitHub OIDC provider, "arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com"; leave it out to create one',
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const seen = new Set<string>();
@@ -81,6 +108,14 @@ export const environmentSchema = z
         code: 'custom',
         path: ['natGateways'],
         message: `is ${env.natGateways} but the VPC has only ${env.availabilityZones.length} zones: use at most one NAT gateway per zone`,
+      });
+    }
+    const providerAccount = env.review?.oidcProviderArn?.split(':')[4];
+    if (providerAccount && providerAccount !== env.account) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['review', 'oidcProviderArn'],
+        message: `is in account ${providerAccount}, but this environment deploys to ${env.account}: the review role must trust the provider of its own account`,
       });
     }
     const block = parseCidr(env.vpcCidr);

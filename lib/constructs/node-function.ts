@@ -1,11 +1,13 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { exemptGuardRule } from '../stages/guard';
+import { LogsKey } from './logs-key';
 
 export interface NodeFunctionProps {
   /** Folder under lambda/ holding `handler.ts`. */
@@ -40,6 +42,7 @@ export class NodeFunction extends Construct {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
+      encryptionKey: LogsKey.of(this),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
@@ -92,5 +95,12 @@ export class NodeFunction extends Construct {
         externalModules: ['@aws-sdk/*'],
       },
     });
+    if (Stack.of(props.vpc) !== Stack.of(this)) {
+      exemptGuardRule(
+        this.function,
+        'lambda_inside_vpc_check',
+        'The function runs in the private subnets of the VPC in another stack: its SubnetIds are cross-stack references, which the control checked on a template cannot follow (it accepts only strings or references to subnets in the same template). The CloudFormation hook sees them resolved to subnet ids.',
+      );
+    }
   }
 }

@@ -62,6 +62,9 @@ export class ScheduledJob extends Construct {
     this.taskDefinition.addVolume({ name: 'tmp' });
     const container = this.taskDefinition.addContainer(JOB_CONTAINER_NAME, {
       image: shared.image(job),
+      // The whole task's memory as the container's hard limit: Control Tower CT.ECS.PR.7
+      // wants one on every container, and the job is the task's only container.
+      memoryLimitMiB: job.memory,
       command: [...job.command],
       // The job's zone, so "yesterday" and "last month" mean what the schedule means.
       environment: { JOB_NAME: job.name, JOB_TIME_ZONE: job.timezone, ...job.environment },

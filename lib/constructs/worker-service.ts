@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { WorkerConfig } from '../config/worker-schema';
 import { containerImage } from './container-image';
 import { containerSecret } from './container-secret';
+import { LogsKey } from './logs-key';
 import { addWorkerAlarms } from './worker-alarms';
 
 export interface WorkerServiceProps {
@@ -58,6 +59,22 @@ export class WorkerService extends Construct {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14), // the longest SQS keeps a message: time to investigate
+        // Only this worker's queue may dead-letter here (Control Tower CT.SQS.PR.1 asks a
+        // dead-letter queue for this instead of a DLQ of its own). Named by ARN, not by
+        // reference: the queue already refers to this one, and a reference back would be a cycle.
+        redriveAllowPolicy: {
+          sourceQueues: [
+            sqs.Queue.fromQueueArn(
+              this,
+              'Source',
+              Stack.of(this).formatArn({
+                service: 'sqs',
+                resource: name,
+                arnFormat: ArnFormat.NO_RESOURCE_NAME,
+              }),
+            ),
+          ],
+        },
       });
       this.queue = new sqs.Queue(this, 'Queue', {
         queueName: name,
@@ -80,6 +97,9 @@ export class WorkerService extends Construct {
     taskDefinition.addVolume({ name: 'tmp' });
     const container = taskDefinition.addContainer('worker', {
       image: containerImage(this, 'Repository', worker.image),
+      // The whole task's memory as the container's hard limit: Control Tower CT.ECS.PR.7
+      // wants one on every container, and the worker is the task's only container.
+      memoryLimitMiB: worker.memory,
       command: [...worker.command],
       environment: {
         WORKER_NAME: worker.name,
@@ -95,6 +115,7 @@ export class WorkerService extends Construct {
         logGroup: new logs.LogGroup(this, 'Logs', {
           logGroupName: `/batch-platform/${environment}/workers/${worker.name}`,
           retention: props.logRetention,
+          encryptionKey: LogsKey.of(this),
           removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
         }),
       }),

@@ -43,6 +43,10 @@ export class JobRunnerStack extends Stack {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Scheduler's dead-letter queue: no SQS queue redrives into it. Control Tower
+      // CT.SQS.PR.1 asks a dead-letter queue to state its redrive permission instead of
+      // having a DLQ of its own; allowAll is what SQS applies when none is stated.
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -1,10 +1,16 @@
-import { type CfnElement, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import type { PlatformConfig, ToolingConfig } from '../config';
+import { MIN_LOG_RETENTION_DAYS } from '../config/environment-schema';
+import { denyGrantsExceptForAwsServices } from '../constructs/key-policy';
+import { LogsKey } from '../constructs/logs-key';
 import { BatchPlatformStage } from '../stages/batch-platform-stage';
+import { exemptGuardRule } from '../stages/guard';
 
 export interface PipelineStackProps extends StackProps {
   readonly tooling: ToolingConfig;
@@ -25,6 +31,13 @@ export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
     const { tooling } = props;
+    // One log group for every CodeBuild project of the pipeline (Control Tower CT.CODEBUILD.PR.3
+    // wants logging stated on each project), encrypted and kept a year like every other log.
+    const buildLogs = new logs.LogGroup(this, 'BuildLogs', {
+      retention: MIN_LOG_RETENTION_DAYS,
+      encryptionKey: LogsKey.of(this),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       pipelineName: 'batch-platform',
@@ -35,6 +48,7 @@ export class PipelineStack extends Stack {
       // CodeBuild projects of the asset stage. Synth itself needs no Docker (esbuild bundles).
       codeBuildDefaults: {
         buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
+        logging: { cloudWatch: { logGroup: buildLogs } },
         partialBuildSpec: codebuild.BuildSpec.fromObject({
           phases: { install: { 'runtime-versions': { nodejs: '20' } } },
         }),
@@ -67,6 +81,53 @@ export class PipelineStack extends Stack {
     this.pipeline.buildPipeline();
     this.grantConnectionUse(tooling.connectionArn);
     this.acknowledgeGeneratedPolicies();
+    this.meetControlTowerControls();
+  }
+
+  /**
+   * The artifact bucket, its key and the asset projects are CDK Pipelines' own; they are
+   * brought in line with the Control Tower controls here, or exempted where a control does
+   * not fit what they are.
+   */
+  private meetControlTowerControls(): void {
+    const bucket = this.pipeline.pipeline.artifactBucket;
+    if (!(bucket instanceof s3.Bucket) || !bucket.encryptionKey) {
+      throw new Error('PipelineStack: CDK Pipelines no longer creates its own encrypted artifact bucket');
+    }
+    denyGrantsExceptForAwsServices(bucket.encryptionKey);
+    // Artifacts are only needed while an execution can still be retried or approved (manual
+    // approvals time out after 7 days): versioned, so an overwrite is recoverable, and expired.
+    (bucket.node.defaultChild as s3.CfnBucket).versioningConfiguration = { status: 'Enabled' };
+    bucket.addLifecycleRule({
+      id: 'ExpireArtifacts',
+      expiration: Duration.days(90),
+      noncurrentVersionExpiration: Duration.days(30),
+      abortIncompleteMultipartUploadAfter: Duration.days(7),
+    });
+    exemptGuardRule(
+      bucket,
+      's3_bucket_logging_enabled_check',
+      'Pipeline artifact bucket (as for AwsSolutions-S1): written and read only by the pipeline roles, KMS-encrypted, TLS-only; access is audited by CloudTrail',
+    );
+    exemptGuardRule(
+      bucket,
+      's3_event_notifications_enabled_check',
+      'Pipeline artifact bucket: nothing reacts to its objects; CodePipeline records each execution itself',
+    );
+    exemptGuardRule(
+      bucket,
+      's3_bucket_object_lock_enabled_check',
+      'Pipeline artifact bucket: artifacts are transient and expire by the lifecycle rule; Object Lock would keep them and cannot be turned off again',
+    );
+    for (const project of this.pipeline.node.findAll()) {
+      if (project instanceof codebuild.Project && project.node.id.startsWith('DockerAsset')) {
+        exemptGuardRule(
+          project,
+          'codebuild_project_environment_privileged_check',
+          `${project.node.id}: CDK Pipelines builds the job and worker images with docker, which needs privileged mode in CodeBuild; it builds only this repository's reviewed Dockerfiles`,
+        );
+      }
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
+import { denyGrantsExceptForAwsServices } from '../constructs/key-policy';
 import { jobNames, workerClusterName } from '../schedule/naming';
 
 export interface PlatformStackProps extends StackProps {
@@ -55,6 +56,7 @@ export class PlatformStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
+    denyGrantsExceptForAwsServices(alarmKey);
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       topicName: `${config.name}-batch-alarms`,
       displayName: `batch-platform ${config.name} alarms`,

@@ -2,6 +2,7 @@ import { Stack, Stage, Validations, type PolicyValidationPluginReport } from 'aw
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { NagPackProps } from 'cdk-nag';
+import { checkControlTower } from './guard';
 import { checkTemplateLimits } from './template-limits';
 
 /**
@@ -31,11 +32,13 @@ class StageAwsSolutionsChecks extends AwsSolutionsChecks {
 }
 
 /**
- * Checks the stacks of `stage` at synth: cdk-nag AwsSolutions (an unacknowledged finding
- * fails synth) and CloudFormation's template limits.
+ * Checks the stacks of `stage` at synth: cdk-nag AwsSolutions, the AWS Control Tower
+ * proactive controls (an unacknowledged finding of either fails synth) and CloudFormation's
+ * template limits.
  */
 export function checkStage(stage: Stage): void {
   Validations.of(stage).addPlugins(new StageAwsSolutionsChecks(stage, { verbose: true }));
+  checkControlTower(stage);
   checkTemplateLimits(stage);
 }
 

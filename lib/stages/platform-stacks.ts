@@ -6,6 +6,7 @@ import { JobRunnerStack } from '../stacks/job-runner-stack';
 import { JobsStack } from '../stacks/jobs-stack';
 import { NetworkStack } from '../stacks/network-stack';
 import { PlatformStack } from '../stacks/platform-stack';
+import { ReviewStack } from '../stacks/review-stack';
 import { WorkersStack } from '../stacks/workers-stack';
 
 /** Typed handles on every stack of one environment. */
@@ -16,6 +17,8 @@ export interface PlatformStacks {
   /** The scheduled jobs, spread over as many stacks as CloudFormation's limits need. */
   readonly jobs: readonly JobsStack[];
   readonly workers: WorkersStack;
+  /** The pull-request review role, where `review` is set for the environment. */
+  readonly review?: ReviewStack;
 }
 
 /**
@@ -82,6 +85,17 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     alarmTopic: platform.alarmTopic,
   });
 
+  // The repository whose pipeline deploys here is the one whose pull requests are reviewed:
+  // taken from `tooling` rather than repeated, so the two cannot drift apart.
+  const review = environment.review
+    ? new ReviewStack(scope, 'Review', {
+        ...stackProps('Review', 'read-only role for cdk diff in pull requests'),
+        environment: environment.name,
+        repository: config.tooling.repository,
+        oidcProviderArn: environment.review.oidcProviderArn,
+      })
+    : undefined;
+
   Tags.of(scope).add('batch-platform:environment', environment.name);
-  return { network, platform, jobRunner, jobs, workers };
+  return { network, platform, jobRunner, jobs, workers, review };
 }

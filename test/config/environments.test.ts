@@ -80,6 +80,11 @@ describe('config/environments.ts', () => {
       /sandbox\.logRetentionDays: must be a CloudWatch Logs retention period/,
     ],
     [
+      'a log retention shorter than Control Tower allows',
+      { ...valid, logRetentionDays: 30 },
+      /sandbox\.logRetentionDays: is 30 days, but AWS Control Tower \(CT\.CLOUDWATCH\.PR\.2\) requires at least 365: use one of 365, 400/,
+    ],
+    [
       'a time-zone abbreviation',
       { ...valid, defaultTimezone: 'JST' },
       /sandbox\.defaultTimezone: is not a valid time zone: use an IANA name/,

@@ -493,7 +493,32 @@ const sandbox: Record<string, Row[]> = {
   ],
 };
 
+const REVIEW_ROLE = 'staging-batch-platform-pr-review';
+const STAGING_CDK_ROLE = (kind: string) =>
+  `arn:aws:iam::222222222222:role/cdk-hnb659fds-${kind}-role-222222222222-ap-northeast-1`;
+
 const pipeline: Row[] = [
+  {
+    principal: REVIEW_ROLE,
+    action: 'sts:AssumeRole',
+    resource: STAGING_CDK_ROLE('lookup'),
+    expect: 'Allowed',
+    why: 'pr-review.yml: cdk diff --method=template reads through the bootstrap lookup role',
+  },
+  {
+    principal: REVIEW_ROLE,
+    action: 'sts:AssumeRole',
+    resource: STAGING_CDK_ROLE('deploy'),
+    expect: 'ImplicitlyDenied',
+    why: 'a pull request author must never reach the deploy role',
+  },
+  {
+    principal: REVIEW_ROLE,
+    action: 'cloudformation:CreateChangeSet',
+    resource: 'arn:aws:cloudformation:ap-northeast-1:222222222222:stack/staging-JobRunner/abc',
+    expect: 'ImplicitlyDenied',
+    why: 'the review diffs templates; a change set needs more than reading',
+  },
   {
     principal: 'Pipeline/PipelineSourceexampleorgbatchplatformCodePipelineActionRole',
     action: 'codeconnections:UseConnection',

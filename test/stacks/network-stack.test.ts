@@ -13,11 +13,14 @@ describe.each([
     template().hasResourceProperties('AWS::EC2::VPC', { CidrBlock: cidr });
     template().resourceCountIs('AWS::EC2::Subnet', 4);
     for (const az of ['ap-northeast-1a', 'ap-northeast-1c']) {
-      template().hasResourceProperties('AWS::EC2::Subnet', {
-        AvailabilityZone: az,
-        MapPublicIpOnLaunch: false,
-      });
+      template().hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: az });
     }
+  });
+
+  it('gives nothing a public IP on launch, in public subnets too (NAT gateways have their EIPs)', () => {
+    type Subnet = { Properties: { MapPublicIpOnLaunch?: boolean } };
+    const subnets = Object.values(template().findResources('AWS::EC2::Subnet')) as Subnet[];
+    expect(subnets.map((s) => s.Properties.MapPublicIpOnLaunch)).toEqual([false, false, false, false]);
   });
 
   it(`has ${nat} NAT gateway(s), each on an Elastic IP declared and retained by the stack`, () => {
@@ -46,6 +49,30 @@ describe.each([
     template().hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
   });
 
+  it('encrypts the flow logs with a rotated key of this stack that only CloudWatch Logs may use', () => {
+    const keys = template().findResources('AWS::KMS::Key');
+    expect(Object.keys(keys)).toHaveLength(1);
+    const [keyId] = Object.keys(keys);
+    template().hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template().hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'logs.ap-northeast-1.amazonaws.com' },
+            Condition: {
+              ArnLike: {
+                'kms:EncryptionContext:aws:logs:arn': Match.stringLikeRegexp(
+                  ':logs:ap-northeast-1:\\d{12}:log-group:\\*$',
+                ),
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('keeps S3 and DynamoDB traffic off the NAT gateway with gateway endpoints', () => {
     type Endpoint = { Properties: { VpcEndpointType: string; ServiceName: unknown } };
     const endpoints = Object.values(template().findResources('AWS::EC2::VPCEndpoint')) as Endpoint[];
@@ -70,7 +97,7 @@ describe('NetworkStack retention', () => {
     const sandbox = synthPlatform('sandbox').templates['Network']!;
     sandbox.hasResource('AWS::Logs::LogGroup', {
       DeletionPolicy: 'Delete',
-      Properties: { RetentionInDays: 14 },
+      Properties: { RetentionInDays: 365 }, // Control Tower's floor applies to every environment
     });
   });
 });

@@ -1,13 +1,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineStack } from '../../lib/stacks/pipeline-stack';
 import { createPipelineApp } from '../../lib/stages/create-app';
 import { cdkJsonContext } from '../support/cdk-context';
-import { readNagFindings } from '../support/synth';
+import { readGuardFindings, readNagFindings } from '../support/synth';
 
 let template: Template;
 let nagFindings: string[];
+let guardFindings: string[];
 let stageStacks: string[];
+let pipelineStack: PipelineStack;
 
 beforeAll(() => {
   const app = new App({
@@ -18,9 +21,11 @@ beforeAll(() => {
     },
   });
   const pipeline = createPipelineApp(app);
+  pipelineStack = pipeline;
   const assembly = app.synth();
   template = Template.fromStack(pipeline);
   nagFindings = readNagFindings(assembly.directory);
+  guardFindings = readGuardFindings(assembly.directory);
   stageStacks = pipeline.stages.flatMap((stage) =>
     stage.node.children.filter((c): c is Stack => Stack.isStack(c)).map((s) => s.stackName),
   );
@@ -57,6 +62,25 @@ describe('PipelineStack (-c env=tooling)', () => {
     );
   });
 
+  it('deploys the pull-request review role to staging only, for the repository it builds', () => {
+    expect(stageStacks).toContain('staging-Review');
+    expect(stageStacks).not.toContain('production-Review');
+    const staging = pipelineStack.stages.find((s) => s.stageName === 'staging')!;
+    Template.fromStack(staging.stacks.review!).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Condition: {
+              StringEquals: Match.objectLike({
+                'token.actions.githubusercontent.com:sub': 'repo:example-org/batch-platform:pull_request',
+              }),
+            },
+          }),
+        ],
+      },
+    });
+  });
+
   it('reads GitHub through the configured connection and runs lint, tests and synth', () => {
     template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
       Stages: Match.arrayWith([
@@ -86,5 +110,26 @@ describe('PipelineStack (-c env=tooling)', () => {
 
   it('has no unacknowledged cdk-nag finding, in the pipeline or its stages', () => {
     expect(nagFindings).toEqual([]);
+  });
+
+  it('meets the Control Tower proactive controls, in the pipeline and its stages', () => {
+    expect(guardFindings).toEqual([]);
+  });
+
+  it('logs every CodeBuild project to one encrypted log group kept a year', () => {
+    const projects = Object.values(template.findResources('AWS::CodeBuild::Project')) as {
+      Properties: { LogsConfig?: { CloudWatchLogs?: { Status: string; GroupName?: unknown } } };
+    }[];
+    expect(projects.length).toBeGreaterThan(0);
+    for (const project of projects) {
+      expect(project.Properties.LogsConfig?.CloudWatchLogs?.Status).toBe('ENABLED');
+      expect(project.Properties.LogsConfig?.CloudWatchLogs?.GroupName).toEqual({
+        Ref: expect.any(String) as string,
+      });
+    }
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 365,
+      KmsKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }),
+    });
   });
 });

@@ -83,6 +83,11 @@ describe('Workers stack', () => {
         QueueName: `sandbox-${w.name}-dlq`,
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: 1_209_600,
+        // only the worker's own queue may dead-letter into it (Control Tower CT.SQS.PR.1)
+        RedriveAllowPolicy: {
+          redrivePermission: 'byQueue',
+          sourceQueueArns: [`arn:aws:sqs:ap-northeast-1:111111111111:sandbox-${w.name}`],
+        },
       });
     }
     template().resourceCountIs('AWS::SQS::Queue', workers().length * 2);
@@ -170,6 +175,17 @@ describe('Workers stack', () => {
   });
 
   it('stops gracefully: SIGTERM then 120 s, non-root, read-only root filesystem, logs kept per environment', () => {
+    for (const w of workers()) {
+      // the task's memory is the container's hard limit too (Control Tower CT.ECS.PR.7)
+      template().hasResourceProperties('AWS::ECS::TaskDefinition', {
+        Family: `sandbox-worker-${w.name}`,
+        Memory: String(w.memory),
+        ContainerDefinitions: [Match.objectLike({ Memory: w.memory })],
+      });
+    }
+    template().allResourcesProperties('AWS::Logs::LogGroup', {
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsKey'), 'Arn'] },
+    });
     template().allResourcesProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
         Match.objectLike({

@@ -4,6 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig, type PlatformConfig } from '../../lib/config';
 import { createApp, type BatchPlatformApp } from '../../lib/stages/create-app';
+import { GUARD_PLUGIN_NAME } from '../../lib/stages/guard';
 import { cdkJsonContext } from './cdk-context';
 
 export interface SynthesizedPlatform extends BatchPlatformApp {
@@ -12,6 +13,8 @@ export interface SynthesizedPlatform extends BatchPlatformApp {
   readonly templates: Record<string, Template>;
   /** cdk-nag AwsSolutions findings as `<rule> at <construct path>`; empty when clean. */
   readonly nagFindings: string[];
+  /** Control Tower (cfn-guard) findings as `<control> <rule> at <construct path>`; empty when clean. */
+  readonly guardFindings: string[];
 }
 
 export interface SynthOptions {
@@ -50,27 +53,52 @@ export function synthPlatform(
     app,
     templates,
     nagFindings: readNagFindings(assembly.directory),
+    guardFindings: readGuardFindings(assembly.directory),
   };
   cache.set(key, result);
   return result;
 }
 
+interface Violation {
+  ruleName: string;
+  description?: string;
+  violatingConstructs: { constructPath?: string }[];
+}
 interface ValidationReport {
-  pluginReports: {
-    pluginName: string;
-    violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
-  }[];
+  pluginReports: { pluginName: string; violations: Violation[] }[];
 }
 
-/** Reads the AwsSolutions findings CDK wrote to validation-report.json in the assembly. */
-export function readNagFindings(assemblyDir: string): string[] {
+/** Each violating construct of `pluginName`'s report, rendered by `render`, sorted. */
+function readFindings(
+  assemblyDir: string,
+  pluginName: string,
+  render: (violation: Violation, constructPath: string) => string,
+): string[] {
   const file = path.join(assemblyDir, 'validation-report.json');
   if (!fs.existsSync(file)) return [];
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as ValidationReport;
   return report.pluginReports
-    .filter((r) => r.pluginName === 'AwsSolutions')
+    .filter((r) => r.pluginName === pluginName)
     .flatMap((r) =>
-      r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`)),
+      r.violations.flatMap((v) =>
+        v.violatingConstructs.map((c) => render(v, c.constructPath || '<unknown>')),
+      ),
     )
     .sort();
+}
+
+/** Reads the AwsSolutions findings CDK wrote to validation-report.json in the assembly. */
+export function readNagFindings(assemblyDir: string): string[] {
+  return readFindings(assemblyDir, 'AwsSolutions', (v, at) => `${v.ruleName} at ${at}`);
+}
+
+/**
+ * Reads the Control Tower findings (cfn-guard) of the same report. The control id (e.g.
+ * `CT.CLOUDWATCH.PR.3`) comes from the description, the rule name is what an exemption names.
+ */
+export function readGuardFindings(assemblyDir: string): string[] {
+  return readFindings(assemblyDir, GUARD_PLUGIN_NAME, (v, at) => {
+    const control = /\[(CT\.[A-Z0-9-]+\.PR\.\d+)\]/.exec(v.description ?? '')?.[1] ?? 'CT.?';
+    return `${control} ${v.ruleName} at ${at}`;
+  });
 }

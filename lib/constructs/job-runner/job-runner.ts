@@ -13,6 +13,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { jobNames } from '../../schedule/naming';
 import { nagWildcard } from '../../stages/nag';
+import { LogsKey } from '../logs-key';
 import { NodeFunction } from '../node-function';
 import { containerRunStep } from './container-step';
 import { runnerFrame } from './frame';
@@ -70,6 +71,7 @@ export class JobRunner extends Construct {
     this.jobLogGroup = new logs.LogGroup(this, 'JobLogs', {
       logGroupName: names.logGroup,
       retention: props.logRetention,
+      encryptionKey: LogsKey.of(this),
       removalPolicy,
     });
     this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
@@ -140,6 +142,7 @@ export class JobRunner extends Construct {
     const runnerLogs = new logs.LogGroup(this, 'RunnerLogs', {
       logGroupName: `/aws/vendedlogs/states/${names.stateMachine}`,
       retention: props.logRetention,
+      encryptionKey: LogsKey.of(this),
       removalPolicy,
     });
     const subnets = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;

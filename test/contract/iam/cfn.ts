@@ -209,6 +209,12 @@ export class StackResolver {
         const arn = () => `arn:${p}:iam::${account}:role${this.rolePath(props)}${name('RoleName')}`;
         return pick({ Ref: () => name('RoleName'), Arn: arn, RoleId: () => `AROA${fakeId(logicalId, 17)}` });
       }
+      case 'AWS::IAM::OIDCProvider': {
+        // The provider's ARN names its URL without the scheme.
+        const url = String(props['Url'] ?? '').replace(/^https:\/\//, '');
+        const arn = () => `arn:${p}:iam::${account}:oidc-provider/${url}`;
+        return pick({ Ref: arn, Arn: arn });
+      }
       case 'AWS::IAM::ManagedPolicy':
         return pick({
           Ref: () => `arn:${p}:iam::${account}:policy${this.rolePath(props)}${name('ManagedPolicyName')}`,

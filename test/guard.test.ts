@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { controlTowerRulesFor, exemptGuardRule } from '../lib/stages/guard';
+import { checkStage } from '../lib/stages/nag';
+import { readGuardFindings, synthPlatform } from './support/synth';
+
+const NO_FAIL = { '@aws-cdk/core:failSynthOnValidationErrors': false };
+const UNENCRYPTED = 'CT.CLOUDWATCH.PR.3 cloudwatch_log_group_encrypted_check';
+
+/** A log group kept a year (CT.CLOUDWATCH.PR.2 passes) but with no KMS key. */
+const plainLogGroup = (stack: Stack) =>
+  new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+
+describe('AWS Control Tower proactive controls (cfn-guard)', () => {
+  it.each(['sandbox', 'staging', 'production'])('finds nothing unexempted in %s', (env) => {
+    expect(synthPlatform(env).guardFindings).toEqual([]);
+  });
+
+  // Proves the checks above can fail: the same wiring reports a resource that breaks a
+  // control, and an exemption next to that resource is what clears it.
+  it('reports a finding, and an exemption next to the resource clears it', () => {
+    const findings = (exempt: boolean) => {
+      const app = new App({ context: NO_FAIL });
+      checkStage(app);
+      const logGroup = plainLogGroup(new Stack(app, 'Probe'));
+      if (exempt) exemptGuardRule(logGroup, 'cloudwatch_log_group_encrypted_check', 'probe log group');
+      return readGuardFindings(app.synth().directory);
+    };
+    expect(findings(false)).toEqual([`${UNENCRYPTED} at Probe/Logs/Resource`]);
+    expect(findings(true)).toEqual([]);
+  });
+
+  it('reports a stack of a nested stage once, though the app and the stage both check', () => {
+    const app = new App({ context: NO_FAIL });
+    checkStage(app);
+    const stage = new Stage(app, 'staging');
+    checkStage(stage);
+    plainLogGroup(new Stack(stage, 'Probe'));
+    plainLogGroup(new Stack(app, 'Top'));
+    expect(readGuardFindings(app.synth().directory)).toEqual([
+      `${UNENCRYPTED} at Top/Logs/Resource`,
+      `${UNENCRYPTED} at staging/Probe/Logs/Resource`,
+    ]);
+  });
+
+  it('runs exactly the Control Tower rules that evaluate the resource types present', () => {
+    const names = (types: string[]) => controlTowerRulesFor(new Set(types)).map((f) => path.basename(f));
+    expect(names(['AWS::Logs::LogGroup']).sort()).toEqual(
+      expect.arrayContaining(['ct-cloudwatch-pr-2.guard', 'ct-cloudwatch-pr-3.guard']),
+    );
+    expect(names(['AWS::Logs::LogGroup']).some((n) => n.startsWith('ct-s3-'))).toBe(false);
+    expect(names([])).toEqual([]);
+  });
+
+  it('fails synth outright when a finding is not exempted', () => {
+    const app = new App();
+    checkStage(app);
+    plainLogGroup(new Stack(app, 'Probe'));
+    expect(() => app.synth()).toThrow(/CT\.CLOUDWATCH\.PR\.3/);
+  });
+});
