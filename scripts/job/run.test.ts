@@ -11,8 +11,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 
 const EXECUTION_NAME = 'manual-nightly-sales-report-20261122T000000Z-1b4e28ba';
 const EXECUTION_ARN = `arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:${EXECUTION_NAME}`;
-const TASK_ARN =
-  'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/0f3c9e2a7d4b4c1e8a6f5b3d2c1e0a9f';
+const TASK_ARN = 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/0f3c9e2a7d4b4c1e8a6f5b3d2c1e0a9f';
 const startDate = new Date('2026-11-22T00:00:01Z');
 const stopDate = new Date('2026-11-22T00:04:13Z');
 
