@@ -146,6 +146,21 @@ export const schedules: ScheduledJobInput[] = [
     },
   },
   {
+    name: 'canary',
+    description:
+      'Heartbeat of the job path itself (runner, ECS, image, logs, records); the pipeline runs it after deploying staging',
+    owner: 'platform',
+    cron: '45 8 * * ? *', // 08:45 JST daily: a broken job path shows before the working day's jobs
+    command: ['node', 'main.js', 'canary'],
+    cpu: 256,
+    memory: 512,
+    timeout: '5m',
+    expectedDuration: '1m',
+    // The pipeline's run and the daily one may meet; neither may be skipped (a skipped run
+    // would fail the deploy), and the task is harmless to run twice.
+    concurrency: 'allow',
+  },
+  {
     name: 'legacy-ftp-import',
     description: 'Imports the partner’s nightly CSV from their FTP drop',
     owner: 'commerce',

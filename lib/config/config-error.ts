@@ -8,10 +8,13 @@ import type { z } from 'zod';
  */
 export class ConfigError extends Error {
   public readonly problems: readonly string[];
+  /** The file to edit, e.g. `config/schedules.ts`. */
+  public readonly file: string;
 
   constructor(file: string, problems: readonly string[]) {
     super(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.file = file;
     this.problems = problems;
   }
 }

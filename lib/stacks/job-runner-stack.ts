@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
+import { CanaryAccess } from '../constructs/canary-access';
 import { JobRunner } from '../constructs/job-runner/job-runner';
 import { jobNames } from '../schedule/naming';
 
@@ -15,6 +16,8 @@ export interface JobRunnerStackProps extends StackProps {
   readonly vpc: ec2.IVpc;
   readonly cluster: ecs.ICluster;
   readonly alarmTopic: sns.ITopic;
+  /** The delivery pipeline's account, whose canary step may start the canary job here. */
+  readonly toolingAccount: string;
 }
 
 /** The job runner and what every job stack shares: schedule group and Scheduler DLQ. */
@@ -23,6 +26,7 @@ export class JobRunnerStack extends Stack {
   public readonly scheduleGroup: scheduler.ScheduleGroup;
   /** Where Scheduler puts a start it could not deliver after its retries. */
   public readonly deadLetterQueue: sqs.Queue;
+  public readonly canaryAccess: CanaryAccess;
 
   constructor(scope: Construct, id: string, props: JobRunnerStackProps) {
     super(scope, id, props);
@@ -34,6 +38,12 @@ export class JobRunnerStack extends Stack {
       alarmTopic: props.alarmTopic,
       logRetention: config.logRetentionDays,
       retainData: config.retainData,
+    });
+    this.canaryAccess = new CanaryAccess(this, 'CanaryAccess', {
+      environment: config.name,
+      toolingAccount: props.toolingAccount,
+      stateMachine: this.runner.stateMachine,
+      table: this.runner.table,
     });
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', {
       scheduleGroupName: jobNames(config.name).eventBus,

@@ -7,6 +7,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import type { PlatformConfig, ToolingConfig } from '../config';
 import { MIN_LOG_RETENTION_DAYS } from '../config/environment-schema';
+import { CANARY_JOB, canaryRoleName, canaryStepRoleName } from '../constructs/canary-access';
 import { denyGrantsExceptForAwsServices } from '../constructs/key-policy';
 import { LogsKey } from '../constructs/logs-key';
 import { BatchPlatformStage } from '../stages/batch-platform-stage';
@@ -23,6 +24,7 @@ export interface PipelineStackProps extends StackProps {
  * and synth → each environment's stage in order, a manual approval before every stage after
  * the first. Stages are built by the same wiring as `cdk deploy` from a laptop, so what was
  * reviewed with `cdk diff` is what deploys. The pipeline updates itself first (self-mutation).
+ * After the first stage deploys, the canary job must succeed there before anything goes on.
  */
 export class PipelineStack extends Stack {
   public readonly pipeline: pipelines.CodePipeline;
@@ -37,6 +39,9 @@ export class PipelineStack extends Stack {
       retention: MIN_LOG_RETENTION_DAYS,
       encryptionKey: LogsKey.of(this),
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const source = pipelines.CodePipelineSource.connection(tooling.repository, tooling.branch, {
+      connectionArn: tooling.connectionArn,
     });
 
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
@@ -54,9 +59,7 @@ export class PipelineStack extends Stack {
         }),
       },
       synth: new pipelines.ShellStep('Synth', {
-        input: pipelines.CodePipelineSource.connection(tooling.repository, tooling.branch, {
-          connectionArn: tooling.connectionArn,
-        }),
+        input: source,
         commands: ['npm ci', 'npm run lint', 'npm run typecheck', 'npm test', 'npx cdk synth -c env=tooling'],
       }),
     });
@@ -75,6 +78,9 @@ export class PipelineStack extends Stack {
                   comment: `Deploy to ${config.environment.name}? Check the ${props.stages[index - 1]!.environment.name} deploy first.`,
                 }),
               ],
+        // The first stage is the rehearsal: prove a job runs end to end there before the
+        // approval of the next stage is even asked for.
+        post: index === 0 ? [this.canaryStep(config, source)] : [],
       });
       return stage;
     });
@@ -143,6 +149,49 @@ export class PipelineStack extends Stack {
     roles[0]!.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['codeconnections:UseConnection'], resources: [connectionArn] }),
     );
+  }
+
+  /**
+   * Runs the canary job in `config`'s environment through its job runner and fails the
+   * deployment unless the run SUCCEEDED. `npm run job -- run` waits by default and exits
+   * non-zero on a failed, timed-out or skipped run, and when it gives up waiting: for the
+   * canary's 5-minute timeout after (0 retries + 2) x 5 min + 10 min = 20 minutes. The build
+   * timeout is only a backstop.
+   *
+   * The step runs in the tooling account; the runner is in the environment's account. The
+   * step's role (fixed name, trusted by the environment's `<env>-batch-canary` role, see
+   * CanaryAccess) may only assume that role. The SDK assumes it itself from a profile with
+   * `credential_source = EcsContainer` (CodeBuild's credentials), so no keys pass through
+   * the shell or its logs, and the region comes from config as in every job CLI command.
+   */
+  private canaryStep(config: PlatformConfig, source: pipelines.IFileSetProducer): pipelines.CodeBuildStep {
+    const env = config.environment;
+    const targetRole = `arn:${this.partition}:iam::${env.account}:role/${canaryRoleName(env.name)}`;
+    // Under the pipeline construct, so the grants CDK Pipelines adds (logs, reports, artifacts)
+    // fall under its acknowledgements below, as for the roles it creates itself.
+    const role = new iam.Role(this.pipeline, `CanaryStepRole-${env.name}`, {
+      roleName: canaryStepRoleName(env.name),
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: `CodeBuild: runs the ${CANARY_JOB} job in ${env.name} after the pipeline deploys it`,
+    });
+    return new pipelines.CodeBuildStep(`Canary-${env.name}`, {
+      input: source,
+      role,
+      rolePolicyStatements: [
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [targetRole] }),
+      ],
+      timeout: Duration.minutes(25),
+      env: {
+        CANARY_ROLE_ARN: targetRole,
+        CANARY_REGION: env.region,
+        AWS_CONFIG_FILE: '/tmp/canary-aws-config',
+      },
+      commands: [
+        'npm ci',
+        `printf '[profile canary]\\nrole_arn = %s\\ncredential_source = EcsContainer\\nrole_session_name = pipeline-canary\\nregion = %s\\n' "$CANARY_ROLE_ARN" "$CANARY_REGION" > "$AWS_CONFIG_FILE"`,
+        `AWS_PROFILE=canary npm run job -- run ${CANARY_JOB} --env ${env.name}`,
+      ],
+    });
   }
 
   /**

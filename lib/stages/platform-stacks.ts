@@ -60,6 +60,7 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     vpc: network.vpc,
     cluster: platform.jobsCluster,
     alarmTopic: platform.alarmTopic,
+    toolingAccount: config.tooling.account,
   });
 
   const jobs = shardJobs(config.schedules, MAX_JOBS_PER_STACK).map((shardJobsList, shard) => {

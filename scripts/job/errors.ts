@@ -41,10 +41,19 @@ export function isCredentialsError(error: unknown): boolean {
   );
 }
 
-export function credentialsMessage(env: EnvironmentConfig, command: string): string {
+/**
+ * The one line an operator reads when no credentials are usable: which account and region the
+ * command needs, and how to run it again with a profile.
+ * @param program how the command is started; the doctor passes its own.
+ */
+export function credentialsMessage(
+  env: EnvironmentConfig,
+  command: string,
+  program = 'npm run job --',
+): string {
   return (
     `error: no usable AWS credentials: "${command}" needs an AWS profile or SSO session for the ${env.name} account ` +
-    `${env.account}, region ${env.region} (e.g. aws sso login --profile <profile>, then AWS_PROFILE=<profile> npm run job -- ${command})`
+    `${env.account}, region ${env.region} (e.g. aws sso login --profile <profile>, then AWS_PROFILE=<profile> ${program} ${command})`
   );
 }
 

@@ -24,7 +24,7 @@ describe('npm run job -- list (offline)', () => {
     expect(code).toBe(0);
     expect(stderr).toEqual([]);
     expect(lines[0]).toBe(
-      'sandbox (account 111111111111, ap-northeast-1): 10 jobs, next runs after 2026-11-22 09:00 JST',
+      'sandbox (account 111111111111, ap-northeast-1): 11 jobs, next runs after 2026-11-22 09:00 JST',
     );
   });
 

@@ -22,7 +22,7 @@ describe('npm run schedules (command line)', () => {
     const d = deps();
     expect(schedulesMain(['--from', FROM], d)).toBe(0);
     const text = d.out.stdout.join('\n');
-    expect(d.out.stdout[0]).toBe('Schedules of sandbox from 2026-11-22T00:00:00.000Z: 10 jobs');
+    expect(d.out.stdout[0]).toBe('Schedules of sandbox from 2026-11-22T00:00:00.000Z: 11 jobs');
     expect(text).toMatch(/^nightly-sales-report +0 3 \* \* \? \* +Asia\/Tokyo +2026-11-23 03:00 JST/m);
     expect(text).toMatch(/^peak use in the next 24 h: [\d.]+ vCPU \/ [\d.]+ GiB at .* \(quota 6 vCPU\)$/m);
     expect(text).toContain('! 2026-11-23 03:00 JST: 4 jobs start together');

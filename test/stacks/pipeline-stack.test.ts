@@ -104,6 +104,89 @@ describe('PipelineStack (-c env=tooling)', () => {
     }
   });
 
+  describe('post-deploy canary', () => {
+    type Action = { Name: string; RunOrder: number; Configuration?: { ProjectName?: { Ref: string } } };
+    const stageActions = (name: string) => {
+      const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline')) as {
+        Properties: { Stages: { Name: string; Actions: Action[] }[] };
+      }[];
+      return pipeline!.Properties.Stages.find((s) => s.Name === name)!.Actions;
+    };
+    const canaryProject = () => {
+      const action = stageActions('staging').find((a) => a.Name === 'Canary-staging')!;
+      const resource = template.toJSON() as {
+        Resources: Record<string, { Properties: Record<string, unknown> }>;
+      };
+      return resource.Resources[action.Configuration!.ProjectName!.Ref]!.Properties;
+    };
+
+    it('runs after every staging stack has deployed, and only after staging', () => {
+      const actions = stageActions('staging');
+      const canary = actions.find((a) => a.Name === 'Canary-staging');
+      expect(canary).toBeDefined();
+      const deploys = actions.filter((a) => a.Name.endsWith('.Deploy'));
+      expect(deploys.length).toBeGreaterThan(0);
+      expect(canary!.RunOrder).toBeGreaterThan(Math.max(...deploys.map((a) => a.RunOrder)));
+      expect(stageActions('production').map((a) => a.Name)).not.toContainEqual(
+        expect.stringMatching(/Canary/),
+      );
+    });
+
+    it('runs the canary job in staging through the job CLI, which waits and exits non-zero unless it succeeded', () => {
+      const project = canaryProject();
+      const spec = JSON.parse(String((project['Source'] as { BuildSpec: string }).BuildSpec)) as {
+        phases: { build: { commands: string[] } };
+      };
+      const commands = spec.phases.build.commands;
+      expect(commands[0]).toBe('npm ci');
+      expect(commands.at(-1)).toBe('AWS_PROFILE=canary npm run job -- run canary --env staging');
+      expect(commands.join('\n')).not.toContain('--no-wait');
+      expect(project['TimeoutInMinutes']).toBe(25);
+    });
+
+    it('assumes staging’s canary role through an AWS profile on CodeBuild’s own credentials', () => {
+      const project = canaryProject();
+      const variables = (
+        project['Environment'] as { EnvironmentVariables: { Name: string; Value: string }[] }
+      ).EnvironmentVariables;
+      expect(Object.fromEntries(variables.map((v) => [v.Name, v.Value]))).toMatchObject({
+        CANARY_ROLE_ARN: 'arn:aws:iam::222222222222:role/staging-batch-canary',
+        CANARY_REGION: 'ap-northeast-1',
+      });
+      const spec = JSON.parse(String((project['Source'] as { BuildSpec: string }).BuildSpec)) as {
+        phases: { build: { commands: string[] } };
+      };
+      // printf turns each literal \n into a line break: an AWS config profile the SDK reads.
+      expect(spec.phases.build.commands[1]).toBe(
+        `printf '[profile canary]\\nrole_arn = %s\\ncredential_source = EcsContainer\\nrole_session_name = pipeline-canary\\nregion = %s\\n' "$CANARY_ROLE_ARN" "$CANARY_REGION" > "$AWS_CONFIG_FILE"`,
+      );
+      expect(variables.find((v) => v.Name === 'AWS_CONFIG_FILE')?.Value).toBe('/tmp/canary-aws-config');
+    });
+
+    it('gives the step a role of a fixed name, allowed to assume only that role', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: 'batch-platform-canary-staging',
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'codebuild.amazonaws.com' } })],
+        }),
+      });
+      const assumes = Object.values(template.findResources('AWS::IAM::Policy'))
+        .flatMap(
+          (p) =>
+            (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } } })
+              .Properties.PolicyDocument.Statement,
+        )
+        .filter((s) => s.Action === 'sts:AssumeRole' && JSON.stringify(s.Resource).includes('batch-canary'));
+      expect(assumes).toEqual([
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Resource: 'arn:aws:iam::222222222222:role/staging-batch-canary',
+        },
+      ]);
+    });
+  });
+
   it('uses cross-account KMS keys with rotation for artifacts', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });

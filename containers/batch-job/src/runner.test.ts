@@ -25,7 +25,7 @@ describe('runTask', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'error', task: 'nope' });
     expect(lines[0]!['message']).toBe(
-      'unknown task "nope"; valid tasks: partner-sync, check-endpoints, sales-report, post-digest, invoice-run, reindex, check-certificates, session-cleanup, backup-verify, ftp-import',
+      'unknown task "nope"; valid tasks: partner-sync, check-endpoints, sales-report, post-digest, invoice-run, reindex, check-certificates, session-cleanup, backup-verify, ftp-import, canary',
     );
   });
 

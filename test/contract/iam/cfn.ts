@@ -211,7 +211,7 @@ export class StackResolver {
       }
       case 'AWS::IAM::OIDCProvider': {
         // The provider's ARN names its URL without the scheme.
-        const url = String(props['Url'] ?? '').replace(/^https:\/\//, '');
+        const url = (typeof props['Url'] === 'string' ? props['Url'] : '').replace(/^https:\/\//, '');
         const arn = () => `arn:${p}:iam::${account}:oidc-provider/${url}`;
         return pick({ Ref: arn, Arn: arn });
       }

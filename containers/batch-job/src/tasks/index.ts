@@ -1,5 +1,6 @@
 import type { Task } from '../task';
 import { backupVerify } from './backup-verify';
+import { canary } from './canary';
 import { checkCertificates } from './check-certificates';
 import { checkEndpoints } from './check-endpoints';
 import { ftpImport } from './ftp-import';
@@ -22,4 +23,5 @@ export const tasks: ReadonlyMap<string, Task> = new Map([
   ['session-cleanup', sessionCleanup],
   ['backup-verify', backupVerify],
   ['ftp-import', ftpImport],
+  ['canary', canary],
 ]);
