@@ -154,6 +154,15 @@ describe('job runner scenarios: failures', () => {
     expect(world.records[0]!.reason).toContain('unable to pull secrets');
   });
 
+  it('a task stopped from outside (console, CLI) whose app exits 0 on SIGTERM is not a success, nor retried', async () => {
+    const world = newWorld();
+    world.behaviour = (call) => (call.start(), { exitCode: 0, stopCode: 'UserInitiated' });
+    const result = await world.start('exec-1', input({ retries: 2 })).done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'JobFailed' });
+    expect(world.callsTo('RunOnSpot')).toHaveLength(1);
+    expect(world.records[0]).toMatchObject({ status: 'Failed', stopCode: 'UserInitiated', exitCode: 0 });
+  });
+
   it('timeout: the task started by this execution is stopped, found without StartedBy', async () => {
     const world = newWorld();
     world.behaviour = (call) => (call.start(), new Promise(() => undefined)); // the job hangs
