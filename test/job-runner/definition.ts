@@ -50,7 +50,7 @@ function forInterpreter(definition: Definition): Definition {
   return definition;
 }
 
-export function flatten(value: unknown): string {
+function flatten(value: unknown): string {
   if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (join)
@@ -58,7 +58,7 @@ export function flatten(value: unknown): string {
   throw new Error(`unexpected DefinitionString: ${JSON.stringify(value).slice(0, 200)}`);
 }
 
-export function literal(token: Token): string {
+function literal(token: Token): string {
   if (typeof token === 'string') return token;
   if (token.Ref === 'AWS::Partition') return 'aws';
   if (token.Ref === 'AWS::Region') return REGION;

@@ -18,7 +18,7 @@ export function useWorld(): () => World {
   beforeAll(() => {
     const template = synthPlatform('sandbox').templates['JobRunner']!;
     definition = jobRunnerDefinition(template);
-    authorize = stateMachineAuthorizer(template);
+    authorize = stateMachineAuthorizer();
   });
   afterEach(() => {
     const world = current;
