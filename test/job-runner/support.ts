@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, expect } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import type { ScheduledJobConfig } from '../../lib/config';
 import { jobRunnerInput, type JobRunnerInput } from '../../lib/schedule/runner-input';
 import { scheduledJob } from '../support/fixtures';
@@ -20,7 +20,10 @@ export function useWorld(): () => World {
     definition = jobRunnerDefinition(template);
     authorize = stateMachineAuthorizer();
   });
+  // The real Lambda code logs every decision (Powertools, JSON on stdout): keep it out of the run's output.
+  beforeEach(() => void vi.spyOn(process.stdout, 'write').mockImplementation(() => true));
   afterEach(() => {
+    vi.restoreAllMocks();
     const world = current;
     current = undefined;
     world?.restore();
