@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 // zod/mini: the same validation in ~20 KB instead of ~400 KB of bundle (cold starts).
 import * as z from 'zod/mini';
+import { issuesText } from '../../lib/schedule/issues';
 import { InvalidRunInput, parseJobRunnerInput, type JobRunnerInput } from '../../lib/schedule/runner-input';
 import { begin, reacquire, takeOver, type Decision, type LeaseDeps } from './lease';
 
@@ -52,8 +53,7 @@ export async function handle(
   if (redrive.success) return guardRedrive(redrive.data.detail, deps);
   const parsed = leaseEventSchema.safeParse(event);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`);
-    throw new InvalidRunInput(`job-lease: invalid event: ${problems.join('; ')}`);
+    throw new InvalidRunInput(`job-lease: invalid event: ${issuesText(parsed.error.issues, 'event')}`);
   }
   const e = parsed.data;
   const input = parseJobRunnerInput(e.input);

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { issuesText } from '../../lib/schedule/issues';
 import { finishRun, type FinishDeps, type Finished } from './finish';
 import { metricLine, recorderEventSchema } from './record';
 
@@ -17,9 +18,7 @@ export class InvalidFinishEvent extends Error {
 export async function handle(event: unknown, deps: FinishDeps): Promise<Finished> {
   const parsed = recorderEventSchema.safeParse(event);
   if (!parsed.success) {
-    throw new InvalidFinishEvent(
-      `job-recorder: invalid event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new InvalidFinishEvent(`job-recorder: invalid event: ${issuesText(parsed.error.issues, 'event')}`);
   }
   const finished = await finishRun(parsed.data, deps);
   logger.info('run finished', {

@@ -2,6 +2,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod/mini';
+import { issuesText } from '../../lib/schedule/issues';
 import { stopExecutionTasks, type StopResult, type TasksDeps } from './tasks';
 
 const logger = new Logger({ serviceName: 'job-tasks' });
@@ -22,9 +23,7 @@ export class InvalidTasksEvent extends Error {
 export async function handle(event: unknown, deps: TasksDeps): Promise<StopResult> {
   const parsed = stopEventSchema.safeParse(event);
   if (!parsed.success) {
-    throw new InvalidTasksEvent(
-      `job-tasks: invalid event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new InvalidTasksEvent(`job-tasks: invalid event: ${issuesText(parsed.error.issues, 'event')}`);
   }
   const { executionArn, reason } = parsed.data;
   const result = await stopExecutionTasks(executionArn, reason, deps);

@@ -1,5 +1,6 @@
 // zod/mini: this module is bundled into the runner's Lambdas, where bundle size is cold-start time.
 import * as z from 'zod/mini';
+import { issuesText } from './issues';
 import type { ScheduledJobConfig } from '../config/schedule-schema';
 import { JOB_CONTAINER_NAME, jobNames } from './naming';
 
@@ -67,8 +68,7 @@ export class InvalidRunInput extends Error {
 export function parseJobRunnerInput(input: unknown): JobRunnerInput {
   const parsed = jobRunnerInputSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
-    throw new InvalidRunInput(`invalid job runner input: ${problems.join('; ')}`);
+    throw new InvalidRunInput(`invalid job runner input: ${issuesText(parsed.error.issues, 'input')}`);
   }
   const { job, trigger, slot } = parsed.data;
   const problems: string[] = [];
