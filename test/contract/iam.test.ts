@@ -484,6 +484,27 @@ const sandbox: Record<string, Row[]> = {
       why: "never a worker's task",
     },
     {
+      principal: 'sandbox-batch-canary',
+      action: 'states:StartExecution',
+      resource: STATE_MACHINE,
+      expect: 'Allowed',
+      why: "the pipeline's post-deploy canary starts a run (lib/constructs/canary-access.ts)",
+    },
+    {
+      principal: 'sandbox-batch-canary',
+      action: 'states:StopExecution',
+      resource: arn('states', 'execution:sandbox-job-runner:manual-canary-1'),
+      expect: 'ImplicitlyDenied',
+      why: 'the canary only starts and watches runs',
+    },
+    {
+      principal: 'sandbox-batch-canary',
+      action: 'states:DescribeExecution',
+      resource: arn('states', 'execution:sandbox-job-runner:manual-nightly-sales-report-1'),
+      expect: 'ImplicitlyDenied',
+      why: "it may read only the canary's own executions",
+    },
+    {
       principal: 'JobRunner/RunnerTasksRole',
       action: 'dynamodb:PutItem',
       resource: JOBS_TABLE,
