@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Every core: synthesizing files are CPU-bound and independent (2 cores: 116 s -> 75 s).
+    maxWorkers: availableParallelism(),
   },
 });

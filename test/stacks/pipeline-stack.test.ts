@@ -1,9 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineStack } from '../../lib/stacks/pipeline-stack';
 import { createPipelineApp } from '../../lib/stages/create-app';
-import { cdkJsonContext } from '../support/cdk-context';
+import { testApp } from '../support/cdk-context';
 import { readGuardFindings, readNagFindings } from '../support/synth';
 
 let template: Template;
@@ -13,13 +13,7 @@ let stageStacks: string[];
 let pipelineStack: PipelineStack;
 
 beforeAll(() => {
-  const app = new App({
-    context: {
-      ...cdkJsonContext(),
-      'aws:cdk:bundling-stacks': [],
-      '@aws-cdk/core:failSynthOnValidationErrors': false,
-    },
-  });
+  const app = testApp();
   const pipeline = createPipelineApp(app);
   pipelineStack = pipeline;
   const assembly = app.synth();

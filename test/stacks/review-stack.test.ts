@@ -1,10 +1,9 @@
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configFiles, loadConfig } from '../../lib/config';
 import { checkStage } from '../../lib/stages/nag';
 import { ReviewStack } from '../../lib/stacks/review-stack';
-import { cdkJsonContext } from '../support/cdk-context';
+import { testApp } from '../support/cdk-context';
 import { problemsOf } from '../support/config-problems';
 import { readGuardFindings, readNagFindings } from '../support/synth';
 
@@ -15,9 +14,7 @@ const EXISTING_PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.g
 type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Condition?: unknown };
 
 function synth(oidcProviderArn?: string) {
-  const app = new App({
-    context: { ...cdkJsonContext(), '@aws-cdk/core:failSynthOnValidationErrors': false },
-  });
+  const app = testApp();
   checkStage(app);
   const stack = new ReviewStack(app, 'Review', {
     env: { account: ACCOUNT, region: REGION },

@@ -1,3 +1,4 @@
+import { App } from 'aws-cdk-lib';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -9,4 +10,30 @@ import * as path from 'node:path';
 export function cdkJsonContext(): Record<string, unknown> {
   const file = path.join(__dirname, '..', '..', 'cdk.json');
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { context: Record<string, unknown> }).context;
+}
+
+export interface TestAppOptions {
+  /** Bundle Lambda code with esbuild. Off: unit tests assert templates, not bundles. */
+  readonly bundle?: boolean;
+  /**
+   * Run CDK's built-in CloudFormation validation (the schema check `cdk synth` runs). It
+   * costs seconds per app, so unit synths skip it; test/synth-validation.test.ts runs it
+   * for every environment, and CI's `cdk synth` runs it again.
+   */
+  readonly cloudFormationValidation?: boolean;
+}
+
+/**
+ * An App as `cdk synth` builds it (cdk.json's context), for tests: validation findings are
+ * written to the assembly's report instead of thrown, so a test can list them.
+ */
+export function testApp(options: TestAppOptions = {}): App {
+  return new App({
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+    context: {
+      ...cdkJsonContext(),
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      '@aws-cdk/core:failSynthOnValidationErrors': false,
+    },
+  });
 }

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig, type PlatformConfig } from '../../lib/config';
 import { createApp, type BatchPlatformApp } from '../../lib/stages/create-app';
 import { GUARD_PLUGIN_NAME } from '../../lib/stages/guard';
-import { cdkJsonContext } from './cdk-context';
+import { testApp, type TestAppOptions } from './cdk-context';
 
 export interface SynthesizedPlatform extends BatchPlatformApp {
   readonly app: App;
@@ -17,10 +17,7 @@ export interface SynthesizedPlatform extends BatchPlatformApp {
   readonly guardFindings: string[];
 }
 
-export interface SynthOptions {
-  /** Bundle Lambda code with esbuild. Off by default: unit tests assert templates, not bundles. */
-  readonly bundle?: boolean;
-}
+export type SynthOptions = TestAppOptions;
 
 const cache = new Map<string, SynthesizedPlatform>();
 
@@ -30,18 +27,11 @@ export function synthPlatform(
   options: SynthOptions = {},
 ): SynthesizedPlatform {
   const resolved = typeof config === 'string' ? loadConfig(config) : config;
-  const key = `${JSON.stringify(resolved)}|${options.bundle ? 'bundle' : 'nobundle'}`;
+  const key = `${JSON.stringify(resolved)}|${options.bundle ? 'bundle' : 'nobundle'}|${options.cloudFormationValidation ? 'cfn' : 'nocfn'}`;
   const cached = cache.get(key);
   if (cached) return cached;
 
-  const app = new App({
-    context: {
-      ...cdkJsonContext(),
-      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
-      // Report nag findings in the assembly instead of throwing, so a test can list them.
-      '@aws-cdk/core:failSynthOnValidationErrors': false,
-    },
-  });
+  const app = testApp(options);
   const built = createApp(app, resolved);
   const assembly = app.synth();
   const templates: Record<string, Template> = {};

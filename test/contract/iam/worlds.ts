@@ -1,8 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { createPipelineApp } from '../../../lib/stages/create-app';
-import { cdkJsonContext } from '../../support/cdk-context';
+import { testApp } from '../../support/cdk-context';
 import { synthPlatform } from '../../support/synth';
 import type { StackTemplate } from './cfn';
 import { IamWorld } from './policies';
@@ -75,13 +75,7 @@ export function platformWorld(environment: string): IamWorld {
 export function pipelineWorld(): IamWorld {
   let world = worlds.get('tooling');
   if (!world) {
-    const app = new App({
-      context: {
-        ...cdkJsonContext(),
-        'aws:cdk:bundling-stacks': [],
-        '@aws-cdk/core:failSynthOnValidationErrors': false,
-      },
-    });
+    const app = testApp();
     createPipelineApp(app);
     app.synth();
     world = new IamWorld(stackTemplates(app));
