@@ -9,32 +9,27 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { doctorMain } from './doctor/main';
 import { consoleOutput } from './job/output';
+import { exitWith } from './support/process';
 
 // As in scripts/job.ts: Node 20 is this project's runtime by design; the SDK's Node 22 notice
 // would bury the findings. Set the variable to "false" to see it.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-doctorMain(process.argv.slice(2), {
-  out: consoleOutput,
-  now: () => new Date(),
-  // The region comes from config, never from the active profile, so the checks read the
-  // region the stacks deploy to.
-  clients: (env) => {
-    const options = { region: env.region };
-    return {
-      sts: new STSClient(options),
-      secrets: new SecretsManagerClient(options),
-      ssm: new SSMClient(options),
-      quotas: new ServiceQuotasClient(options),
-      sns: new SNSClient(options),
-    };
-  },
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
+exitWith(
+  doctorMain(process.argv.slice(2), {
+    out: consoleOutput,
+    now: () => new Date(),
+    // The region comes from config, never from the active profile, so the checks read the
+    // region the stacks deploy to.
+    clients: (env) => {
+      const options = { region: env.region };
+      return {
+        sts: new STSClient(options),
+        secrets: new SecretsManagerClient(options),
+        ssm: new SSMClient(options),
+        quotas: new ServiceQuotasClient(options),
+        sns: new SNSClient(options),
+      };
+    },
+  }),
 );

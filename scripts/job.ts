@@ -2,6 +2,7 @@
  * `npm run job -- <list|run|status> ...`: operators' view of the scheduled jobs.
  * Everything but the wiring lives in scripts/job/ and is unit-tested there.
  */
+import { exitWith } from './support/process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -15,23 +16,17 @@ import { consoleOutput } from './job/output';
 // Set the variable to "false" to see it.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-main(process.argv.slice(2), {
-  out: consoleOutput,
-  now: () => new Date(),
-  sleep: (ms) => sleep(ms),
-  uuid: randomUUID,
-  // The region comes from config, never from the active profile: a profile pointing elsewhere
-  // must not start a job in the wrong region.
-  clients: (env) => ({
-    sfn: new SFNClient({ region: env.region }),
-    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: env.region })),
+exitWith(
+  main(process.argv.slice(2), {
+    out: consoleOutput,
+    now: () => new Date(),
+    sleep: (ms) => sleep(ms),
+    uuid: randomUUID,
+    // The region comes from config, never from the active profile: a profile pointing elsewhere
+    // must not start a job in the wrong region.
+    clients: (env) => ({
+      sfn: new SFNClient({ region: env.region }),
+      ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: env.region })),
+    }),
   }),
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
 );

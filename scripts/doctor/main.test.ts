@@ -7,13 +7,10 @@ import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-ser
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config';
+import { runWithoutAws } from '../support/no-aws';
 import { doctorMain, USAGE } from './main';
 import { ACCOUNT, awsError, doctorDeps, PLANTED_SECRET, testClients } from './test-support';
 
@@ -205,25 +202,7 @@ describe('npm run doctor', () => {
   });
 
   it('end to end: scripts/doctor.ts with no AWS configuration runs the offline part, then exits 2', () => {
-    const home = mkdtempSync(path.join(tmpdir(), 'no-aws-'));
-    const root = path.join(__dirname, '..', '..');
-    const result = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'scripts', 'doctor.ts'), '-c', 'env=production'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 60_000,
-        // Nothing for the default chain to find: no keys, no profile files, no instance metadata.
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          HOME: home,
-          AWS_CONFIG_FILE: path.join(home, 'config'),
-          AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-      },
-    );
+    const result = runWithoutAws('doctor.ts', ['-c', 'env=production']);
     expect(result.stdout).toMatch(
       /^batch-platform doctor: production\n✓ config is valid for production: account 333333333333/,
     );

@@ -1,10 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { runWithoutAws } from '../support/no-aws';
 import { describe, expect, it } from 'vitest';
 import { main, USAGE } from './main';
 import { cliDeps } from './test-support';
@@ -85,25 +82,7 @@ describe('npm run job (command line)', () => {
   });
 
   it('end to end: scripts/job.ts with no AWS configuration at all prints only the credentials line', () => {
-    const home = mkdtempSync(path.join(tmpdir(), 'no-aws-'));
-    const root = path.join(__dirname, '..', '..');
-    const result = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'scripts', 'job.ts'), 'status', 'nightly-sales-report'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 30_000,
-        // Nothing for the default chain to find: no keys, no profile files, no instance metadata.
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          HOME: home,
-          AWS_CONFIG_FILE: path.join(home, 'config'),
-          AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-      },
-    );
+    const result = runWithoutAws('job.ts', ['status', 'nightly-sales-report'], 30_000);
     expect(result.stderr.trim()).toBe(CREDENTIALS_LINE.replaceAll('%s', 'status nightly-sales-report'));
     expect(result.stdout).toBe('');
     expect(result.status).toBe(1);
