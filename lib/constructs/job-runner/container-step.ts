@@ -160,6 +160,8 @@ export function containerRunStep(
     .when(stopCode('TaskFailedToStart'), outcomes.notStarted)
     .when(stopCode('UserInitiated'), outcomes.stoppedFromOutside)
     .otherwise(outcomes.appFailed);
+  // Two Pass states because Parameters must be an object: the parsed task lands under
+  // `described`, then moves to `$.task`, where the success path keeps it too.
   const describeStopped = new sfn.Pass(scope, 'DescribeStoppedTask', {
     comment: 'runTask.sync fails with the stopped task, as JSON, in the cause',
     parameters: { 'described.$': 'States.StringToJson($.error.Cause)' },
