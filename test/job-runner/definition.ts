@@ -1,30 +1,25 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { platformWorld } from '../contract/iam/worlds';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'ap-northeast-1';
-export const JOBS_CLUSTER_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/sandbox-jobs`;
-
-type Token =
-  | string
-  | {
-      Ref?: string;
-      'Fn::GetAtt'?: [string, string];
-      'Fn::ImportValue'?: unknown;
-      'Fn::GetStackOutput'?: { OutputName: string };
-    };
 
 /**
- * The job runner's Amazon States Language definition exactly as synthesized, with
- * CloudFormation references (ARNs, names) turned into plausible literal values.
+ * The job runner's Amazon States Language definition exactly as synthesized for `environment`,
+ * its CloudFormation references (ARNs, names, cross-stack outputs) resolved by the contract
+ * tests' resolver to the values AWS would put there.
  */
 export function jobRunnerDefinition(
-  template: Template,
+  environment = 'sandbox',
   options: { forInterpreter?: boolean } = {},
 ): Record<string, unknown> {
-  const machines = template.findResources('AWS::StepFunctions::StateMachine');
-  const [machine] = Object.values(machines) as { Properties: { DefinitionString: unknown } }[];
-  if (!machine || Object.keys(machines).length !== 1) throw new Error('expected exactly one state machine');
-  const definition = JSON.parse(flatten(machine.Properties.DefinitionString)) as Definition;
+  const runner = platformWorld(environment).stack('JobRunner');
+  const machines = Object.values(runner.stack.template.Resources ?? {}).filter(
+    (r) => r.Type === 'AWS::StepFunctions::StateMachine',
+  );
+  const [machine] = machines;
+  if (!machine || machines.length !== 1) throw new Error('expected exactly one state machine');
+  const text = runner.str(machine.Properties?.['DefinitionString'] ?? null, 'DefinitionString');
+  const definition = JSON.parse(text) as Definition;
   // The contract tests read the definition exactly as synthesized.
   return options.forInterpreter === false ? definition : forInterpreter(definition);
 }
@@ -48,32 +43,4 @@ function forInterpreter(definition: Definition): Definition {
     target[`${keys[keys.length - 1]}.$`] = path;
   }
   return definition;
-}
-
-function flatten(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-  if (join)
-    return join[1].map((part) => (typeof part === 'string' ? part : literal(part as Token))).join(join[0]);
-  throw new Error(`unexpected DefinitionString: ${JSON.stringify(value).slice(0, 200)}`);
-}
-
-function literal(token: Token): string {
-  if (typeof token === 'string') return token;
-  if (token.Ref === 'AWS::Partition') return 'aws';
-  if (token.Ref === 'AWS::Region') return REGION;
-  if (token.Ref === 'AWS::AccountId') return ACCOUNT;
-  if (token.Ref === 'AWS::URLSuffix') return 'amazonaws.com';
-  if (token.Ref) return token.Ref;
-  if (token['Fn::GetAtt']) {
-    const [id, attr] = token['Fn::GetAtt'];
-    return attr === 'Arn' ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${id}` : `${id}.${attr}`;
-  }
-  const output = token['Fn::GetStackOutput']?.OutputName;
-  // The one cross-stack ARN the runner acts on: the jobs cluster (PlatformStack).
-  if (output && /JobsCluster.*Arn/.test(output)) return JOBS_CLUSTER_ARN;
-  if (output) return `output-${output}`;
-  if (token['Fn::ImportValue'] !== undefined)
-    return `imported-${JSON.stringify(token['Fn::ImportValue']).replace(/[^A-Za-z0-9]/g, '')}`;
-  throw new Error(`unexpected token in definition: ${JSON.stringify(token)}`);
 }

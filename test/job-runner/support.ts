@@ -2,7 +2,6 @@ import { afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import type { ScheduledJobConfig } from '../../lib/config';
 import { jobRunnerInput, type JobRunnerInput } from '../../lib/schedule/runner-input';
 import { scheduledJob } from '../support/fixtures';
-import { synthPlatform } from '../support/synth';
 import { stateMachineAuthorizer } from './authorizer';
 import { jobRunnerDefinition } from './definition';
 import { World } from './world';
@@ -16,8 +15,7 @@ let current: World | undefined;
 /** Registers the shared synth and the per-scenario contract check in the calling test file. */
 export function useWorld(): () => World {
   beforeAll(() => {
-    const template = synthPlatform('sandbox').templates['JobRunner']!;
-    definition = jobRunnerDefinition(template);
+    definition = jobRunnerDefinition('sandbox');
     authorize = stateMachineAuthorizer();
   });
   // The real Lambda code logs every decision (Powertools, JSON on stdout): keep it out of the run's output.

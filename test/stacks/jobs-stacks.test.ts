@@ -20,7 +20,7 @@ describe('JobRunner stack', () => {
   });
 
   it('keeps job specifics out of the definition, so it does not grow with jobs', () => {
-    const definition = JSON.stringify(jobRunnerDefinition(template()));
+    const definition = JSON.stringify(jobRunnerDefinition('sandbox', { forInterpreter: false }));
     for (const job of loadConfig('sandbox').schedules) expect(definition).not.toContain(job.name);
     expect(definition).toContain('"TaskDefinition.$":"$.job.taskFamily"');
     expect(definition).toContain('"TimeoutSecondsPath":"$.job.timeoutSeconds"');
