@@ -2,11 +2,7 @@
  * `npm run doctor -- -c env=<name>`: the first-deploy checker. Everything but the wiring lives
  * in scripts/doctor/ and is unit-tested there against mocked AWS clients.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
+import { doctorClients } from './doctor/clients';
 import { doctorMain } from './doctor/main';
 import { consoleOutput } from './job/output';
 import { exitWith } from './support/process';
@@ -21,15 +17,6 @@ exitWith(
     now: () => new Date(),
     // The region comes from config, never from the active profile, so the checks read the
     // region the stacks deploy to.
-    clients: (env) => {
-      const options = { region: env.region };
-      return {
-        sts: new STSClient(options),
-        secrets: new SecretsManagerClient(options),
-        ssm: new SSMClient(options),
-        quotas: new ServiceQuotasClient(options),
-        sns: new SNSClient(options),
-      };
-    },
+    clients: (env) => doctorClients({ region: env.region }),
   }),
 );

@@ -1,12 +1,8 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
 import { loadConfig, type PlatformConfig } from '../../lib/config';
 import type { ScheduledJobInput } from '../../lib/config/schedule-schema';
 import type { WorkerInput } from '../../lib/config/worker-schema';
 import { captureOutput, type Captured } from '../job/test-support';
+import { doctorClients } from './clients';
 import type { DoctorClients, DoctorDeps } from './main';
 
 /**
@@ -127,13 +123,7 @@ export function testClients(): DoctorClients {
     region: 'ap-northeast-1',
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
   };
-  return {
-    sts: new STSClient(options),
-    secrets: new SecretsManagerClient(options),
-    ssm: new SSMClient(options),
-    quotas: new ServiceQuotasClient(options),
-    sns: new SNSClient(options),
-  };
+  return doctorClients(options);
 }
 
 /** Deps over the fixture config at a fixed time, with the bootstrap requirement of aws-cdk-lib 2.276. */
