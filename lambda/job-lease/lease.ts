@@ -65,8 +65,8 @@ export async function begin(input: JobRunnerInput, executionArn: string, deps: L
     leasePut(input, executionArn, deps, 'attribute_not_exists(pk) OR holder = :me', { ':me': executionArn }),
   ]);
   if (written === 'written') return { decision: 'run', held: true };
-  if (written.slotTaken) return duplicate(input);
-  const holder = written.holder;
+  if (written === 'slot taken') return duplicate(input);
+  const { holder } = written;
   const holderStatus = await statusOf(holder.executionArn, deps);
   if (!alive(holderStatus)) return { decision: 'orphaned', held: false, holder, holderStatus };
   if (input.job.concurrency === 'replace') return { decision: 'replace', held: false, holder, holderStatus };
@@ -95,7 +95,7 @@ export async function takeOver(
     }),
   ]);
   if (written === 'written') return { decision: 'run', held: true };
-  if (written.slotTaken) return duplicate(input);
+  if (written === 'slot taken') return duplicate(input);
   const holderStatus = await statusOf(written.holder.executionArn, deps);
   return skip(input, executionArn, written.holder, holderStatus, deps);
 }
@@ -115,14 +115,14 @@ export async function reacquire(
     leasePut(input, executionArn, deps, 'attribute_not_exists(pk) OR holder = :me', { ':me': executionArn }),
   ]);
   if (written === 'written') return 're-acquired';
-  const holder = written.holder;
+  const holder = heldBy(written);
   if (alive(await statusOf(holder.executionArn, deps))) return { refused: holder };
   const again = await transact(deps, [
     leasePut(input, executionArn, deps, 'attribute_not_exists(pk) OR holder = :old', {
       ':old': holder.executionArn,
     }),
   ]);
-  return again === 'written' ? 're-acquired' : { refused: again.holder };
+  return again === 'written' ? 're-acquired' : { refused: heldBy(again) };
 }
 
 const duplicate = (input: JobRunnerInput): Decision => ({
@@ -145,7 +145,14 @@ async function skip(
 }
 
 type Put = NonNullable<TransactWriteCommandInput['TransactItems']>[number] & { Put: Record<string, unknown> };
-type Refused = { readonly slotTaken: boolean; readonly holder: Holder };
+/** Why a transaction was refused: the slot is claimed already, or the lease is held by `holder`. */
+type Refusal = 'slot taken' | { readonly holder: Holder };
+
+/** A transaction without a slot item can be refused by the lease only. */
+function heldBy(refusal: Refusal): Holder {
+  if (refusal === 'slot taken') throw new Error('job-lease: a lease-only transaction was refused by a slot');
+  return refusal.holder;
+}
 
 function slotPut(input: JobRunnerInput, executionArn: string, deps: LeaseDeps, outcome: string): Put {
   const now = deps.now();
@@ -195,7 +202,7 @@ function leasePut(
 }
 
 /** Writes all or nothing; on a failed condition, says which item refused and who holds the lease. */
-async function transact(deps: LeaseDeps, items: Put[]): Promise<'written' | Refused> {
+async function transact(deps: LeaseDeps, items: Put[]): Promise<'written' | Refusal> {
   try {
     await deps.ddb.send(new TransactWriteCommand({ TransactItems: items }));
     return 'written';
@@ -206,18 +213,14 @@ async function transact(deps: LeaseDeps, items: Put[]): Promise<'written' | Refu
     if (!reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw error;
     const isSlot = (i: number) =>
       String((items[i]?.Put['Item'] as { pk?: string } | undefined)?.pk).startsWith('SLOT#');
-    const slotTaken = reasons.some((r, i) => r.Code === 'ConditionalCheckFailed' && isSlot(i));
+    if (reasons.some((r, i) => r.Code === 'ConditionalCheckFailed' && isSlot(i))) return 'slot taken';
     const leaseReason = reasons.find((r, i) => r.Code === 'ConditionalCheckFailed' && !isSlot(i));
-    if (slotTaken) return { slotTaken, holder: { executionArn: '', slot: '', acquiredAt: '' } };
     // The document client leaves `Item` of a cancellation reason in wire format.
     const item = leaseReason?.Item ?? {};
     const executionArn = item['holder']?.S;
     if (!executionArn)
       throw new Error('job-lease: lease condition failed but no holder was returned', { cause: error });
-    return {
-      slotTaken,
-      holder: { executionArn, slot: item['slot']?.S ?? '', acquiredAt: item['acquiredAt']?.S ?? '' },
-    };
+    return { holder: { executionArn, slot: item['slot']?.S ?? '', acquiredAt: item['acquiredAt']?.S ?? '' } };
   }
 }
 

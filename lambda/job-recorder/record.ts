@@ -6,7 +6,7 @@ import { jobRunnerInputSchema } from '../../lib/schedule/runner-input';
 /** Run records are kept this long (DynamoDB TTL), long enough to compare a month with the last. */
 export const RUN_RECORD_DAYS = 180;
 
-export const STATUSES = ['Succeeded', 'Failed', 'TimedOut', 'Skipped'] as const;
+const STATUSES = ['Succeeded', 'Failed', 'TimedOut', 'Skipped'] as const;
 
 /** Long ECS causes (a whole task description) are cut to this in records and events. */
 const MAX_CAUSE_CHARS = 1000;

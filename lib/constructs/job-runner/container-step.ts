@@ -14,13 +14,9 @@ import type { RunOutcomes, RunStep } from './frame';
  * a RunTask answered with `failures` (no capacity, no ENI) fails the state with
  * `AmazonECS.Unknown`; ECS's own API errors arrive as `ECS.<exception>`.
  */
-export const CAPACITY_ERRORS = ['AmazonECS.Unknown'];
+const CAPACITY_ERRORS = ['AmazonECS.Unknown'];
 /** Transient API errors: worth retrying in place, never a reason to leave Spot. */
-export const TRANSIENT_ECS_ERRORS = [
-  'ECS.ServerException',
-  'ECS.AmazonECSException',
-  'ECS.ThrottlingException',
-];
+const TRANSIENT_ECS_ERRORS = ['ECS.ServerException', 'ECS.AmazonECSException', 'ECS.ThrottlingException'];
 
 export interface ContainerStepProps {
   readonly cluster: ecs.ICluster;
