@@ -20,6 +20,18 @@ export default tseslint.config(
     },
   },
   {
+    // Test files share a worker's modules (vitest.config.mts, isolate: false): a client mock
+    // must be restored when its file ends, which test/support/aws-mock.ts does.
+    files: ['**/*.ts'],
+    ignores: ['test/support/aws-mock.ts', 'test/job-runner/world.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'aws-sdk-client-mock', message: 'use mockAws from test/support/aws-mock.ts' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

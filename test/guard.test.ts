@@ -4,7 +4,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { controlTowerRulesFor, exemptGuardRule } from '../lib/stages/guard';
 import { checkStage } from '../lib/stages/nag';
-import { readGuardFindings, synthPlatform } from './support/synth';
+import { synthesized } from './support/synth';
+import { readGuardFindings } from './support/validation-report';
 
 const NO_FAIL = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 const UNENCRYPTED = 'CT.CLOUDWATCH.PR.3 cloudwatch_log_group_encrypted_check';
@@ -14,8 +15,8 @@ const plainLogGroup = (stack: Stack) =>
   new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
 
 describe('AWS Control Tower proactive controls (cfn-guard)', () => {
-  it.each(['sandbox', 'staging', 'production'])('finds nothing unexempted in %s', (env) => {
-    expect(synthPlatform(env).guardFindings).toEqual([]);
+  it.each(['sandbox', 'staging', 'production'] as const)('finds nothing unexempted in %s', (name) => {
+    expect(synthesized(name).guardFindings).toEqual([]);
   });
 
   // Proves the checks above can fail: the same wiring reports a resource that breaks a

@@ -1,14 +1,14 @@
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { jobRunnerInput } from '../../lib/schedule/runner-input';
 import { scheduledJob } from '../../test/support/fixtures';
 import { handle, handler } from './handler';
 
-const ddbMock = mockClient(DynamoDBDocumentClient);
-const sfnMock = mockClient(SFNClient);
+const ddbMock = mockAws(DynamoDBDocumentClient);
+const sfnMock = mockAws(SFNClient);
 const deps = {
   ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-1' })),
   sfn: new SFNClient({ region: 'ap-northeast-1' }),

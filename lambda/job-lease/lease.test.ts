@@ -1,15 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { jobRunnerInput } from '../../lib/schedule/runner-input';
 import { FakeTable } from '../../test/job-runner/fake-table';
 import { scheduledJob } from '../../test/support/fixtures';
 import { begin, reacquire, takeOver } from './lease';
 
-const ddbMock = mockClient(DynamoDBDocumentClient);
-const sfnMock = mockClient(SFNClient);
+const ddbMock = mockAws(DynamoDBDocumentClient);
+const sfnMock = mockAws(SFNClient);
 const NOW = new Date('2026-11-23T03:00:01Z');
 const deps = {
   ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-1' })),

@@ -1,7 +1,7 @@
 import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { jobRunnerInput } from '../../lib/schedule/runner-input';
 import { scheduledJob } from '../../test/support/fixtures';
@@ -9,8 +9,8 @@ import { finishRun } from './finish';
 import { handle } from './handler';
 import { metricLine, recorderEventSchema, toRunRecord, type RecorderEvent } from './record';
 
-const ddbMock = mockClient(DynamoDBDocumentClient);
-const eventsMock = mockClient(EventBridgeClient);
+const ddbMock = mockAws(DynamoDBDocumentClient);
+const eventsMock = mockAws(EventBridgeClient);
 const NOW = new Date('2026-11-23T03:05:00Z');
 const warn = vi.fn();
 const emit = vi.fn<(line: string) => void>();

@@ -1,12 +1,12 @@
 import { DescribeTasksCommand, ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handle } from './handler';
 import { stopExecutionTasks, tasksOf } from './tasks';
 
-const ecsMock = mockClient(ECSClient);
-const sfnMock = mockClient(SFNClient);
+const ecsMock = mockAws(ECSClient);
+const sfnMock = mockAws(SFNClient);
 let clock = 0;
 const deps = {
   ecs: new ECSClient({ region: 'ap-northeast-1' }),

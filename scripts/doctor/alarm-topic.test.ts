@@ -1,11 +1,11 @@
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { alarmTopicArn, checkAlarmTopic } from './alarm-topic';
 import { formatFinding } from './findings';
 import { awsError, fixtureConfig, testClients } from './test-support';
 
-const sns = mockClient(SNSClient);
+const sns = mockAws(SNSClient);
 const env = fixtureConfig().environment;
 const topicArn = 'arn:aws:sns:ap-northeast-1:222222222222:staging-batch-alarms';
 

@@ -1,12 +1,12 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
 import { bootstrapCommand, checkBootstrap, requiredBootstrap } from './bootstrap';
 import { formatFinding } from './findings';
 import { awsError, fixtureConfig, testClients } from './test-support';
 
-const ssm = mockClient(SSMClient);
+const ssm = mockAws(SSMClient);
 const config = fixtureConfig();
 const required = { version: 6, parameter: '/cdk-bootstrap/hnb659fds/version' };
 

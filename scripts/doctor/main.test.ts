@@ -7,18 +7,18 @@ import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-ser
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config';
 import { runWithoutAws } from '../support/no-aws';
 import { doctorMain, USAGE } from './main';
 import { ACCOUNT, awsError, doctorDeps, PLANTED_SECRET, testClients } from './test-support';
 
-const sts = mockClient(STSClient);
-const sm = mockClient(SecretsManagerClient);
-const ssm = mockClient(SSMClient);
-const quotas = mockClient(ServiceQuotasClient);
-const sns = mockClient(SNSClient);
+const sts = mockAws(STSClient);
+const sm = mockAws(SecretsManagerClient);
+const ssm = mockAws(SSMClient);
+const quotas = mockAws(ServiceQuotasClient);
+const sns = mockAws(SNSClient);
 const mocks = [sts, sm, ssm, quotas, sns];
 const clients = testClients();
 

@@ -1,11 +1,11 @@
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatFinding } from './findings';
 import { checkFargateQuotas, fargateNeeds, FARGATE_QUOTAS, schedulePeak } from './quotas';
 import { awsError, fixtureConfig, testClients } from './test-support';
 
-const quotas = mockClient(ServiceQuotasClient);
+const quotas = mockAws(ServiceQuotasClient);
 const from = new Date('2026-11-22T00:00:00Z');
 
 // A month of a 5-minute cron takes a second or two to expand: once for the file.

@@ -4,14 +4,14 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatFinding } from './findings';
 import { checkSecrets, secretsToCheck, type SecretToCheck } from './secrets';
 import { ACCOUNT, awsError, fixtureConfig, PLANTED_SECRET, testClients } from './test-support';
 
-const sm = mockClient(SecretsManagerClient);
-const ssm = mockClient(SSMClient);
+const sm = mockAws(SecretsManagerClient);
+const ssm = mockAws(SSMClient);
 const clients = testClients();
 
 beforeEach(() => {

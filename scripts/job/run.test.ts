@@ -1,13 +1,13 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from './main';
 import { executionName, POLL } from './run';
 import { cliDeps, FIXED_UUID } from './test-support';
 
-const sfn = mockClient(SFNClient);
-const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockAws(SFNClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 
 const EXECUTION_NAME = 'manual-nightly-sales-report-20261122T000000Z-1b4e28ba';
 const EXECUTION_ARN = `arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:${EXECUTION_NAME}`;

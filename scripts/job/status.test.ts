@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from './main';
 import { cliDeps } from './test-support';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());
 
 const record = (startedAt: string, fields: Record<string, unknown>) => ({

@@ -1,4 +1,5 @@
 import { platformWorld } from '../contract/iam/worlds';
+import type { ConfigurationName } from '../support/synth-result';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'ap-northeast-1';
@@ -9,7 +10,7 @@ export const REGION = 'ap-northeast-1';
  * tests' resolver to the values AWS would put there.
  */
 export function jobRunnerDefinition(
-  environment = 'sandbox',
+  environment: Exclude<ConfigurationName, 'tooling'> = 'sandbox',
   options: { forInterpreter?: boolean } = {},
 ): Record<string, unknown> {
   const runner = platformWorld(environment).stack('JobRunner');

@@ -4,10 +4,10 @@ import { loadConfig } from '../../lib/config';
 import { CANARY_JOB } from '../../lib/constructs/canary-access';
 import { executionName } from '../../scripts/job/run';
 import { jobRunnerDefinition } from '../job-runner/definition';
-import { synthPlatform } from '../support/synth';
+import { synthesized } from '../support/synth';
 
 describe('JobRunner stack', () => {
-  const template = () => synthPlatform('sandbox').templates['JobRunner']!;
+  const template = () => synthesized('sandbox').templates['JobRunner']!;
 
   it('runs one standard state machine with full logging and tracing', () => {
     template().resourceCountIs('AWS::StepFunctions::StateMachine', 1);
@@ -49,7 +49,7 @@ describe('JobRunner stack', () => {
   });
 
   it('runs jobs in a cluster of their own, apart from the workers', () => {
-    const platform = synthPlatform('sandbox').templates['Platform']!;
+    const platform = synthesized('sandbox').templates['Platform']!;
     platform.resourceCountIs('AWS::ECS::Cluster', 2);
     platform.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'sandbox-jobs' });
     platform.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'sandbox-workers' });
@@ -59,7 +59,7 @@ describe('JobRunner stack', () => {
   });
 
   it('retains data in production only', () => {
-    synthPlatform('production').templates['JobRunner']!.hasResource('AWS::DynamoDB::Table', {
+    synthesized('production').templates['JobRunner']!.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
@@ -103,7 +103,7 @@ describe('JobRunner stack', () => {
 });
 
 describe('Jobs stacks', () => {
-  const sandbox = () => synthPlatform('sandbox');
+  const sandbox = () => synthesized('sandbox');
   const jobs = () => loadConfig('sandbox').schedules;
 
   it('hold one schedule and one task definition per job and nothing else per job', () => {
@@ -137,7 +137,7 @@ describe('Jobs stacks', () => {
       Name: 'sandbox-legacy-ftp-import-0',
       State: 'DISABLED',
     });
-    synthPlatform('staging').templates['Jobs0']!.hasResourceProperties('AWS::Scheduler::Schedule', {
+    synthesized('staging').templates['Jobs0']!.hasResourceProperties('AWS::Scheduler::Schedule', {
       Name: 'staging-weekly-backup-verify-0',
       State: 'DISABLED',
     });
@@ -180,7 +180,7 @@ const TOOLING = loadConfig('staging').tooling.account;
 
 // staging is synthesized for this file already (Jobs0 above): no extra synth.
 describe('canary access (JobRunner stack)', () => {
-  const template = () => synthPlatform('staging').templates['JobRunner']!;
+  const template = () => synthesized('staging').templates['JobRunner']!;
   const canaryPolicy = () => {
     const [role] = Object.keys(
       template().findResources('AWS::IAM::Role', { Properties: { RoleName: 'staging-batch-canary' } }),

@@ -1,13 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { synthPlatform } from '../support/synth';
+import { synthesized } from '../support/synth';
 
 describe.each([
   { env: 'sandbox', nat: 1, cidr: '10.10.0.0/16' },
   { env: 'staging', nat: 1, cidr: '10.20.0.0/16' },
   { env: 'production', nat: 2, cidr: '10.30.0.0/16' },
-])('NetworkStack in $env', ({ env, nat, cidr }) => {
-  const template = () => synthPlatform(env).templates['Network']!;
+] as const)('NetworkStack in $env', ({ env, nat, cidr }) => {
+  const template = () => synthesized(env).templates['Network']!;
 
   it('uses the configured CIDR over two explicit zones, with public and private subnets', () => {
     template().hasResourceProperties('AWS::EC2::VPC', { CidrBlock: cidr });
@@ -89,12 +89,12 @@ describe.each([
 
 describe('NetworkStack retention', () => {
   it('keeps the flow logs a year in production and deletes them with the stack elsewhere', () => {
-    const prod = synthPlatform('production').templates['Network']!;
+    const prod = synthesized('production').templates['Network']!;
     prod.hasResource('AWS::Logs::LogGroup', {
       DeletionPolicy: 'Retain',
       Properties: { RetentionInDays: 365 },
     });
-    const sandbox = synthPlatform('sandbox').templates['Network']!;
+    const sandbox = synthesized('sandbox').templates['Network']!;
     sandbox.hasResource('AWS::Logs::LogGroup', {
       DeletionPolicy: 'Delete',
       Properties: { RetentionInDays: 365 }, // Control Tower's floor applies to every environment

@@ -1,29 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineStack } from '../../lib/stacks/pipeline-stack';
-import { createPipelineApp } from '../../lib/stages/create-app';
-import { testApp } from '../support/cdk-context';
-import { readGuardFindings, readNagFindings } from '../support/synth';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { synthesized } from '../support/synth';
 
-let template: Template;
-let nagFindings: string[];
-let guardFindings: string[];
-let stageStacks: string[];
-let pipelineStack: PipelineStack;
-
-beforeAll(() => {
-  const app = testApp();
-  const pipeline = createPipelineApp(app);
-  pipelineStack = pipeline;
-  const assembly = app.synth();
-  template = Template.fromStack(pipeline);
-  nagFindings = readNagFindings(assembly.directory);
-  guardFindings = readGuardFindings(assembly.directory);
-  stageStacks = pipeline.stages.flatMap((stage) =>
-    stage.node.children.filter((c): c is Stack => Stack.isStack(c)).map((s) => s.stackName),
-  );
-});
+const tooling = synthesized('tooling');
+const template = tooling.template('Pipeline');
+const { nagFindings, guardFindings } = tooling;
+/** Stack names of the stages the pipeline deploys (their stacks' paths are `<stage>/<id>`). */
+const stageStacks = tooling.stacks.filter((s) => s.path.includes('/')).map((s) => s.stackName);
 
 describe('PipelineStack (-c env=tooling)', () => {
   it('deploys staging, then production behind a manual approval, after source, synth and self-update', () => {
@@ -59,8 +42,7 @@ describe('PipelineStack (-c env=tooling)', () => {
   it('deploys the pull-request review role to staging only, for the repository it builds', () => {
     expect(stageStacks).toContain('staging-Review');
     expect(stageStacks).not.toContain('production-Review');
-    const staging = pipelineStack.stages.find((s) => s.stageName === 'staging')!;
-    Template.fromStack(staging.stacks.review!).hasResourceProperties('AWS::IAM::Role', {
+    tooling.template('Pipeline/staging/Review').hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
           Match.objectLike({

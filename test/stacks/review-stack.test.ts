@@ -5,7 +5,7 @@ import { checkStage } from '../../lib/stages/nag';
 import { ReviewStack } from '../../lib/stacks/review-stack';
 import { testApp } from '../support/cdk-context';
 import { problemsOf } from '../support/config-problems';
-import { readGuardFindings, readNagFindings } from '../support/synth';
+import { readGuardFindings, readNagFindings } from '../support/validation-report';
 
 const ACCOUNT = '222222222222';
 const REGION = 'ap-northeast-1';

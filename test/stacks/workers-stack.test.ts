@@ -1,15 +1,16 @@
-import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import { synthPlatform } from '../support/synth';
+import { synthesized } from '../support/synth';
+import type { ConfigurationName } from '../support/synth-result';
 
 type Resource = { Properties: Record<string, unknown> };
+type Environment = Exclude<ConfigurationName, 'tooling'>;
 type Statement = { Action: string | string[]; Resource: unknown };
 
-const workers = (env = 'sandbox') => loadConfig(env).workers;
-const template = (env = 'sandbox') => synthPlatform(env).templates['Workers']!;
-const service = (name: string, env = 'sandbox') => {
+const workers = (env: Environment = 'sandbox') => loadConfig(env).workers;
+const template = (env: Environment = 'sandbox') => synthesized(env).templates['Workers']!;
+const service = (name: string, env: Environment = 'sandbox') => {
   const found = Object.values(
     template(env).findResources('AWS::ECS::Service', { Properties: { ServiceName: `${env}-${name}` } }),
   ) as Resource[];
@@ -44,7 +45,7 @@ describe('Workers stack', () => {
   it('pins singletons to exactly one task that is stopped before its successor starts', () => {
     const singletons = workers().filter((w) => w.singleton);
     expect(singletons.map((w) => w.name)).toEqual(['payment-reconciler', 'ledger-exporter']);
-    for (const env of ['sandbox', 'production']) {
+    for (const env of ['sandbox', 'production'] as const) {
       for (const w of singletons) {
         expect(service(w.name, env), `${env} ${w.name}`).toMatchObject({
           DesiredCount: 1,
@@ -147,18 +148,28 @@ describe('Workers stack', () => {
   });
 
   it('lets each task role consume exactly its own queue and nothing else', () => {
-    const { stacks } = synthPlatform('sandbox');
-    const stack = Stack.of(stacks.workers);
-    const policies = template().findResources('AWS::IAM::Policy') as Record<string, Resource>;
-    expect(stacks.workers.services).toHaveLength(workers().length);
-    for (const ws of stacks.workers.services) {
-      const role = stack.resolve(ws.service.taskDefinition.taskRole.roleName) as unknown;
-      const attached = Object.values(policies).filter(
-        (p) => JSON.stringify(p.Properties['Roles']) === JSON.stringify([role]),
+    const resources = (type: string) => template().findResources(type) as Record<string, Resource>;
+    const policies = Object.values(resources('AWS::IAM::Policy'));
+    const taskDefinitions = resources('AWS::ECS::TaskDefinition');
+    const queueId = (name: string) => {
+      const [id] = Object.keys(
+        template().findResources('AWS::SQS::Queue', { Properties: { QueueName: name } }),
       );
-      expect(attached, ws.node.id).toHaveLength(1);
+      return id;
+    };
+    for (const w of workers()) {
+      // service -> its task definition -> its task role -> the one policy attached to that role
+      const { Ref: taskDefinition } = service(w.name)['TaskDefinition'] as { Ref: string };
+      const taskRoleArn = taskDefinitions[taskDefinition]!.Properties['TaskRoleArn'] as {
+        'Fn::GetAtt': [string];
+      };
+      const role = taskRoleArn['Fn::GetAtt'][0];
+      const attached = policies.filter(
+        (p) => JSON.stringify(p.Properties['Roles']) === JSON.stringify([{ Ref: role }]),
+      );
+      expect(attached, w.name).toHaveLength(1);
       const statements = (attached[0]!.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement;
-      expect(statements, ws.node.id).toEqual([
+      expect(statements, w.name).toEqual([
         {
           Effect: 'Allow',
           Action: [
@@ -168,7 +179,7 @@ describe('Workers stack', () => {
             'sqs:GetQueueUrl',
             'sqs:ReceiveMessage',
           ],
-          Resource: stack.resolve(ws.queue.queueArn) as unknown,
+          Resource: { 'Fn::GetAtt': [queueId(`sandbox-${w.name}`), 'Arn'] },
         },
       ]);
     }
@@ -196,7 +207,7 @@ describe('Workers stack', () => {
         }),
       ],
     });
-    for (const env of ['sandbox', 'production']) {
+    for (const env of ['sandbox', 'production'] as const) {
       template(env).allResourcesProperties('AWS::Logs::LogGroup', {
         RetentionInDays: loadConfig(env).environment.logRetentionDays,
       });

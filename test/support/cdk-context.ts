@@ -21,6 +21,8 @@ export interface TestAppOptions {
    * for every environment, and CI's `cdk synth` runs it again.
    */
   readonly cloudFormationValidation?: boolean;
+  /** Where the cloud assembly goes. @default a new temporary directory */
+  readonly outdir?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export interface TestAppOptions {
  */
 export function testApp(options: TestAppOptions = {}): App {
   return new App({
+    outdir: options.outdir,
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
     context: {
       ...cdkJsonContext(),

@@ -1,94 +1,51 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { type App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadConfig, type PlatformConfig } from '../../lib/config';
-import { createApp, type BatchPlatformApp } from '../../lib/stages/create-app';
-import { GUARD_PLUGIN_NAME } from '../../lib/stages/guard';
-import { testApp, type TestAppOptions } from './cdk-context';
+import { inject } from 'vitest';
+import { resultFile, type ConfigurationName, type SynthesisResult } from './synth-result';
 
-export interface SynthesizedPlatform extends BatchPlatformApp {
-  readonly app: App;
-  /** Template of each stack by construct id (`Network`, ...). */
-  readonly templates: Record<string, Template>;
-  /** cdk-nag AwsSolutions findings as `<rule> at <construct path>`; empty when clean. */
-  readonly nagFindings: string[];
-  /** Control Tower (cfn-guard) findings as `<control> <rule> at <construct path>`; empty when clean. */
-  readonly guardFindings: string[];
+export interface Synthesized extends SynthesisResult {
+  /** Template of each stack by construct path (`Network`; `staging/Network` in a pipeline stage). */
+  readonly templates: Readonly<Record<string, Template>>;
+  /** The stack at `stackPath`; fails the test when there is none. */
+  template(stackPath: string): Template;
 }
 
-export type SynthOptions = TestAppOptions;
-
-const cache = new Map<string, SynthesizedPlatform>();
-
-/** Synthesizes the platform for `config` once per test file run and configuration. */
-export function synthPlatform(
-  config: PlatformConfig | string = 'sandbox',
-  options: SynthOptions = {},
-): SynthesizedPlatform {
-  const resolved = typeof config === 'string' ? loadConfig(config) : config;
-  const key = `${JSON.stringify(resolved)}|${options.bundle ? 'bundle' : 'nobundle'}|${options.cloudFormationValidation ? 'cfn' : 'nocfn'}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-
-  const app = testApp(options);
-  const built = createApp(app, resolved);
-  const assembly = app.synth();
-  const templates: Record<string, Template> = {};
-  for (const child of app.node.children) {
-    if (Stack.isStack(child)) templates[child.node.id] = Template.fromStack(child);
-  }
-  const result: SynthesizedPlatform = {
-    ...built,
-    app,
-    templates,
-    nagFindings: readNagFindings(assembly.directory),
-    guardFindings: readGuardFindings(assembly.directory),
-  };
-  cache.set(key, result);
-  return result;
-}
-
-interface Violation {
-  ruleName: string;
-  description?: string;
-  violatingConstructs: { constructPath?: string }[];
-}
-interface ValidationReport {
-  pluginReports: { pluginName: string; violations: Violation[] }[];
-}
-
-/** Each violating construct of `pluginName`'s report, rendered by `render`, sorted. */
-function readFindings(
-  assemblyDir: string,
-  pluginName: string,
-  render: (violation: Violation, constructPath: string) => string,
-): string[] {
-  const file = path.join(assemblyDir, 'validation-report.json');
-  if (!fs.existsSync(file)) return [];
-  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as ValidationReport;
-  return report.pluginReports
-    .filter((r) => r.pluginName === pluginName)
-    .flatMap((r) =>
-      r.violations.flatMap((v) =>
-        v.violatingConstructs.map((c) => render(v, c.constructPath || '<unknown>')),
-      ),
-    )
-    .sort();
-}
-
-/** Reads the AwsSolutions findings CDK wrote to validation-report.json in the assembly. */
-export function readNagFindings(assemblyDir: string): string[] {
-  return readFindings(assemblyDir, 'AwsSolutions', (v, at) => `${v.ruleName} at ${at}`);
-}
+const cache = new Map<ConfigurationName, Synthesized>();
 
 /**
- * Reads the Control Tower findings (cfn-guard) of the same report. The control id (e.g.
- * `CT.CLOUDWATCH.PR.3`) comes from the description, the rule name is what an exemption names.
+ * Configuration `name` as the global setup synthesized it (test/support/global-synth.ts):
+ * the same app `cdk synth` builds, with cdk-nag, cfn-guard and CDK's built-in CloudFormation
+ * validation, read once per test file.
  */
-export function readGuardFindings(assemblyDir: string): string[] {
-  return readFindings(assemblyDir, GUARD_PLUGIN_NAME, (v, at) => {
-    const control = /\[(CT\.[A-Z0-9-]+\.PR\.\d+)\]/.exec(v.description ?? '')?.[1] ?? 'CT.?';
-    return `${control} ${v.ruleName} at ${at}`;
-  });
+export function synthesized(name: ConfigurationName): Synthesized {
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const dir = inject('synthDir');
+  if (!dir) {
+    throw new Error(
+      'no shared synthesis: this file reads synthesized templates, so it must belong to the "synth" project in vitest.config.mts',
+    );
+  }
+  const result = JSON.parse(fs.readFileSync(resultFile(dir, name), 'utf8')) as SynthesisResult;
+  const templates: Record<string, Template> = {};
+  for (const stack of result.stacks) {
+    let template: Template | undefined;
+    Object.defineProperty(templates, stack.path, {
+      enumerable: true,
+      get: () => (template ??= Template.fromJSON(stack.template)),
+    });
+  }
+  const synth: Synthesized = {
+    ...result,
+    templates,
+    template(stackPath: string) {
+      const template = templates[stackPath];
+      if (!template) {
+        throw new Error(`${name} has no stack ${stackPath}; it has ${Object.keys(templates).join(', ')}`);
+      }
+      return template;
+    },
+  };
+  cache.set(name, synth);
+  return synth;
 }

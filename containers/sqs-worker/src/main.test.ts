@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../../test/support/aws-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from './main';
 
-const sqsMock = mockClient(SQSClient);
+const sqsMock = mockAws(SQSClient);
 const env = {
   WORKER_NAME: 'order-events-relay',
   QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/111111111111/sandbox-order-events-relay',

@@ -6,12 +6,12 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { getEventListeners } from 'node:events';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../../test/support/aws-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { webhookRelay } from './handlers/webhook-relay';
 import { RECEIVE_RETRY_MS, Worker, type Handler } from './worker';
 
-const sqsMock = mockClient(SQSClient);
+const sqsMock = mockAws(SQSClient);
 const sqs = new SQSClient({ region: 'ap-northeast-1' });
 const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 const msg = (id: string): Message => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: `{"id":"${id}"}` });

@@ -1,25 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
-import { createPipelineApp } from '../../../lib/stages/create-app';
-import { testApp } from '../../support/cdk-context';
-import { synthPlatform } from '../../support/synth';
+import { synthesized } from '../../support/synth';
+import type { ConfigurationName } from '../../support/synth-result';
 import type { StackTemplate } from './cfn';
 import { IamWorld } from './policies';
-
-/** Every stack under `root` (an App, or a pipeline with its stages), as deployed. */
-export function stackTemplates(root: IConstruct): StackTemplate[] {
-  return root.node
-    .findAll()
-    .filter((c): c is Stack => Stack.isStack(c))
-    .map((stack) => ({
-      path: stack.node.path,
-      stackName: stack.stackName,
-      account: stack.account,
-      region: stack.region,
-      template: Template.fromStack(stack).toJSON(),
-    }));
-}
 
 /**
  * ECS's service-linked role for Application Auto Scaling, which the workers' scalable targets
@@ -57,15 +39,23 @@ export function ecsAutoScalingRole(account: string) {
   };
 }
 
-const worlds = new Map<string, IamWorld>();
+const worlds = new Map<ConfigurationName, IamWorld>();
 
-/** The environment's app (synthesized once per configuration by `synthPlatform`). */
-export function platformWorld(environment: string): IamWorld {
+/** Every stack of a configuration, as the suite's one synthesis of it deployed them. */
+function stacksOf(name: ConfigurationName): StackTemplate[] {
+  return synthesized(name).stacks;
+}
+
+/** The environment's app, as `cdk synth -c env=<environment>` builds it. */
+export function platformWorld(environment: Exclude<ConfigurationName, 'tooling'>): IamWorld {
   let world = worlds.get(environment);
   if (!world) {
-    const platform = synthPlatform(environment);
-    world = new IamWorld(stackTemplates(platform.app));
-    world.addExternalRole(ecsAutoScalingRole(platform.config.environment.account));
+    const stacks = stacksOf(environment);
+    const accounts = new Set(stacks.map((s) => s.account));
+    if (accounts.size !== 1)
+      throw new Error(`${environment}: expected one account, found ${[...accounts].join(', ')}`);
+    world = new IamWorld(stacks);
+    world.addExternalRole(ecsAutoScalingRole([...accounts][0]!));
     worlds.set(environment, world);
   }
   return world;
@@ -75,10 +65,7 @@ export function platformWorld(environment: string): IamWorld {
 export function pipelineWorld(): IamWorld {
   let world = worlds.get('tooling');
   if (!world) {
-    const app = testApp();
-    createPipelineApp(app);
-    app.synth();
-    world = new IamWorld(stackTemplates(app));
+    world = new IamWorld(stacksOf('tooling'));
     worlds.set('tooling', world);
   }
   return world;

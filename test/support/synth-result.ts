@@ -1,0 +1,35 @@
+import * as path from 'node:path';
+import type { CloudFormationFindings } from './validation-report';
+
+/**
+ * The configurations the suite synthesizes once per run, heaviest first so the global
+ * setup's processes share them evenly (test/support/configurations.ts builds each).
+ */
+export const CONFIGURATION_NAMES = ['tooling', 'sandbox', 'staging', 'production'] as const;
+export type ConfigurationName = (typeof CONFIGURATION_NAMES)[number];
+
+/** One stack of a synthesized configuration, as deployed. */
+export interface SynthesizedStack {
+  /** Construct path from the app: `Network`, or `staging/Network` inside a pipeline stage. */
+  readonly path: string;
+  readonly stackName: string;
+  readonly account: string;
+  readonly region: string;
+  readonly template: Record<string, unknown>;
+}
+
+/** What one synthesis of a configuration produced, as plain JSON. */
+export interface SynthesisResult {
+  readonly stacks: SynthesizedStack[];
+  /** cdk-nag AwsSolutions findings as `<rule> at <construct path>`; empty when clean. */
+  readonly nagFindings: string[];
+  /** Control Tower (cfn-guard) findings as `<control> <rule> at <construct path>`; empty when clean. */
+  readonly guardFindings: string[];
+  /** CDK's built-in CloudFormation validation, which the shared synthesis runs as `cdk synth` does. */
+  readonly cloudFormationFindings: CloudFormationFindings;
+}
+
+/** The file holding configuration `name`'s synthesis under the suite's synthesis directory. */
+export function resultFile(dir: string, name: ConfigurationName): string {
+  return path.join(dir, `${name}.json`);
+}
