@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { dateTimeFormat } from './date-format';
 
 /**
  * EventBridge Scheduler's six-field cron: `minutes hours day-of-month month day-of-week year`.
@@ -172,9 +173,10 @@ export function nextRuns(
   const runs: Date[] = [];
   let candidates = iterator(from);
   // Bounded: W and year filters discard candidates; 5,000 covers years of daily candidates.
-  for (let i = 0; runs.length < count && i < 5000 && candidates.hasNext(); i++) {
-    const next = candidates.next().toDate();
-    if (next >= until) break;
+  for (let i = 0; runs.length < count && i < 5000; i++) {
+    // next() throws when no time matches any more; hasNext() would find each time twice.
+    const next = nextOrUndefined(candidates);
+    if (!next || next >= until) break;
     const local = localParts(next, timeZone);
     if (years && !years.has(local.year)) {
       const later = [...years].filter((y) => y > local.year);
@@ -186,6 +188,14 @@ export function nextRuns(
     if (!weekdayRule || matchesWeekdayRule(weekdayRule, local)) runs.push(next);
   }
   return runs;
+}
+
+function nextOrUndefined(candidates: ReturnType<typeof CronExpressionParser.parse>): Date | undefined {
+  try {
+    return candidates.next().toDate();
+  } catch {
+    return undefined;
+  }
 }
 
 /** cron-parser has no `W`: match every day and filter with `matchesWeekdayRule`. */
@@ -200,7 +210,7 @@ interface LocalDate {
 }
 
 function localParts(date: Date, timeZone: string): LocalDate {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateTimeFormat('en-US', {
     timeZone,
     year: 'numeric',
     month: 'numeric',

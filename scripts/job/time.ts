@@ -1,9 +1,11 @@
+import { dateTimeFormat } from '../../lib/schedule/date-format';
+
 /**
  * Times as operators read them: wall-clock time in the job's own zone with its abbreviation,
  * e.g. `2026-11-23 03:00 JST`.
  */
 export function formatInZone(date: Date, timeZone: string, options: { seconds?: boolean } = {}): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -28,7 +30,7 @@ const LOCALES = ['en-US', 'en-GB', 'ja-JP', 'en-IN', 'en-AU', 'en-NZ'];
 export function zoneAbbreviation(date: Date, timeZone: string): string {
   const names = LOCALES.map(
     (locale) =>
-      new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      dateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
         .formatToParts(date)
         .find((p) => p.type === 'timeZoneName')?.value ?? '',
   );
