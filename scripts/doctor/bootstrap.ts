@@ -18,14 +18,15 @@ export interface BootstrapRequirement {
  * down here: its template carries the CheckBootstrapVersion rule and its manifest entry the
  * same number (6 for aws-cdk-lib 2.276), so upgrading aws-cdk-lib updates the check. cdk.json's
  * context is applied, so a custom bootstrap qualifier changes the parameter name too. Offline,
- * about 2 s (loading aws-cdk-lib).
+ * well under a second.
  */
 export function requiredBootstrap(env: EnvironmentConfig): BootstrapRequirement {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-bootstrap-'));
   try {
     const cdkJson = path.join(__dirname, '..', '..', 'cdk.json');
     const { context } = JSON.parse(fs.readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> };
-    const app = new App({ outdir, context: context ?? {} });
+    // A probe, not a deployment: CDK's CloudFormation validation would only add ~2 s of engine start.
+    const app = new App({ outdir, context: context ?? {}, builtinCloudFormationValidation: false });
     const stack = new Stack(app, 'BootstrapProbe', { env: { account: env.account, region: env.region } });
     // One resource, because CloudFormation rejects (and CDK warns about) an empty template.
     new CfnWaitConditionHandle(stack, 'Probe');
