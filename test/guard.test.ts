@@ -1,13 +1,13 @@
 import * as path from 'node:path';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { controlTowerRulesFor, exemptGuardRule } from '../lib/stages/guard';
 import { checkStage } from '../lib/stages/nag';
+import { probeApp } from './support/cdk-context';
 import { synthesized } from './support/synth';
 import { readGuardFindings } from './support/validation-report';
 
-const NO_FAIL = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 const UNENCRYPTED = 'CT.CLOUDWATCH.PR.3 cloudwatch_log_group_encrypted_check';
 
 /** A log group kept a year (CT.CLOUDWATCH.PR.2 passes) but with no KMS key. */
@@ -23,7 +23,7 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
   // control, and an exemption next to that resource is what clears it.
   it('reports a finding, and an exemption next to the resource clears it', () => {
     const findings = (exempt: boolean) => {
-      const app = new App({ context: NO_FAIL });
+      const app = probeApp({ reportOnly: true });
       checkStage(app);
       const logGroup = plainLogGroup(new Stack(app, 'Probe'));
       if (exempt) exemptGuardRule(logGroup, 'cloudwatch_log_group_encrypted_check', 'probe log group');
@@ -34,7 +34,7 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
   });
 
   it('reports a stack of a nested stage once, though the app and the stage both check', () => {
-    const app = new App({ context: NO_FAIL });
+    const app = probeApp({ reportOnly: true });
     checkStage(app);
     const stage = new Stage(app, 'staging');
     checkStage(stage);
@@ -56,7 +56,7 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
   });
 
   it('fails synth outright when a finding is not exempted', () => {
-    const app = new App();
+    const app = probeApp();
     checkStage(app);
     plainLogGroup(new Stack(app, 'Probe'));
     expect(() => app.synth()).toThrow(/CT\.CLOUDWATCH\.PR\.3/);

@@ -1,11 +1,10 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { checkStage } from '../lib/stages/nag';
+import { probeApp } from './support/cdk-context';
 import { synthesized } from './support/synth';
 import { readNagFindings } from './support/validation-report';
-
-const NO_FAIL = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 
 describe('cdk-nag AwsSolutions', () => {
   it.each(['sandbox', 'staging', 'production'] as const)('finds nothing unacknowledged in %s', (name) => {
@@ -16,7 +15,7 @@ describe('cdk-nag AwsSolutions', () => {
   // and an acknowledgement scoped to that resource and rule is what silences it.
   it('reports a finding, and an acknowledgement next to the resource clears it', () => {
     const findings = (acknowledge: boolean) => {
-      const app = new App({ context: NO_FAIL });
+      const app = probeApp({ reportOnly: true });
       checkStage(app);
       const queue = new sqs.Queue(new Stack(app, 'Probe'), 'Plain', { enforceSSL: true });
       if (acknowledge) {
@@ -32,7 +31,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('fails synth outright when a finding is not acknowledged', () => {
-    const app = new App();
+    const app = probeApp();
     checkStage(app);
     new sqs.Queue(new Stack(app, 'Probe'), 'Plain', { enforceSSL: true });
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);

@@ -40,3 +40,15 @@ export function testApp(options: TestAppOptions = {}): App {
     },
   });
 }
+
+/**
+ * A bare App to probe one check (cdk-nag, cfn-guard) with a resource or two: no cdk.json
+ * context and no CloudFormation validation, whose engine would take seconds to start.
+ * Findings fail synth, as in a real app, unless `reportOnly` has them written to the report.
+ */
+export function probeApp(options: { reportOnly?: boolean } = {}): App {
+  return new App({
+    builtinCloudFormationValidation: false,
+    context: options.reportOnly ? { '@aws-cdk/core:failSynthOnValidationErrors': false } : {},
+  });
+}
