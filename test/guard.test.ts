@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { controlTowerRulesFor, exemptGuardRule } from '../lib/stages/guard';
 import { checkStage } from '../lib/stages/nag';
@@ -43,6 +44,26 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
     expect(readGuardFindings(app.synth().directory)).toEqual([
       `${UNENCRYPTED} at Top/Logs/Resource`,
       `${UNENCRYPTED} at staging/Probe/Logs/Resource`,
+    ]);
+  });
+
+  // Templates needing different rules are checked in parallel lanes (one per core); every
+  // lane's findings must reach the report, each exactly once.
+  it('reports the findings of every group of templates, checked in parallel', () => {
+    const app = probeApp({ reportOnly: true });
+    checkStage(app);
+    plainLogGroup(new Stack(app, 'Logs'));
+    new sqs.Queue(new Stack(app, 'Queue'), 'Plain', { enforceSSL: true });
+    const both = new Stack(app, 'Both');
+    plainLogGroup(both);
+    new sqs.Queue(both, 'Plain', { enforceSSL: true });
+    expect(readGuardFindings(app.synth().directory)).toEqual([
+      `${UNENCRYPTED} at Both/Logs/Resource`,
+      `${UNENCRYPTED} at Logs/Logs/Resource`,
+      'CT.SQS.PR.1 sqs_dlq_check at Both/Plain/Resource',
+      'CT.SQS.PR.1 sqs_dlq_check at Queue/Plain/Resource',
+      'CT.SQS.PR.2 sqs_queue_encrypted_check at Both/Plain/Resource',
+      'CT.SQS.PR.2 sqs_queue_encrypted_check at Queue/Plain/Resource',
     ]);
   });
 

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import {
   Validations,
@@ -38,7 +40,7 @@ class StageControlTowerChecks implements IPolicyValidationPlugin {
     // (a 1,000-job app: 19 s with every applicable rule on every template). So each template
     // gets only the rules for its own resource types, and templates needing the same rules
     // (the job stacks) share one cfn-guard run.
-    const groups = new Map<string, { rules: string[]; templatePaths: string[] }>();
+    const groups = new Map<string, GuardGroup>();
     for (const template of templatePaths) {
       const rules = controlTowerRulesFor(resourceTypesOf([template]));
       if (rules.length === 0) continue;
@@ -47,14 +49,77 @@ class StageControlTowerChecks implements IPolicyValidationPlugin {
       group.templatePaths.push(template);
       groups.set(key, group);
     }
-    const reports = [...groups.values()].map(({ rules, templatePaths: paths }) =>
-      new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate({
-        appConstruct: context.appConstruct,
-        templatePaths: paths,
-      }),
-    );
+    const reports = runGuard([...groups.values()]);
     return { success: reports.every((r) => r.success), violations: reports.flatMap((r) => r.violations) };
   }
+}
+
+/** Templates that need the same Control Tower rules, checked in one cfn-guard run. */
+interface GuardGroup {
+  readonly rules: string[];
+  readonly templatePaths: string[];
+}
+
+const WORKER = path.join(__dirname, 'guard-worker.cjs');
+/** Far longer than any check takes; only a lane that died without a word waits this long. */
+const LANE_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Runs cfn-guard for each group, spread over one worker thread per core. cfn-guard's cost is
+ * rules × template bytes, and a 1,000-job app has megabytes of job templates, so one lane per
+ * core shortens synth by most of a lane. CDK's plugin interface is synchronous: this thread
+ * blocks (Atomics.wait) until every lane has reported, then reads the reports in group order.
+ */
+function runGuard(groups: readonly GuardGroup[]): PolicyValidationPluginReport[] {
+  const lanes = Math.min(availableParallelism(), groups.length);
+  if (lanes <= 1) {
+    return groups.map(({ rules, templatePaths }) =>
+      new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate({
+        appConstruct: undefined as never, // the plugin reads only the template paths
+        templatePaths,
+      }),
+    );
+  }
+  // Heaviest group first, each to the lane with the least work so far.
+  const work = (g: GuardGroup) =>
+    g.rules.length * g.templatePaths.reduce((n, t) => n + fs.statSync(t).size, 0);
+  const order = groups.map((group, index) => ({ index, work: work(group) })).sort((a, b) => b.work - a.work);
+  const assigned: number[][] = Array.from({ length: lanes }, () => []);
+  const load: number[] = new Array<number>(lanes).fill(0);
+  for (const { index, work: w } of order) {
+    const lane = load.indexOf(Math.min(...load));
+    assigned[lane]!.push(index);
+    load[lane]! += w;
+  }
+
+  const done = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const running = assigned.map((indexes) => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER, {
+      workerData: { groups: indexes.map((i) => groups[i]), port: port2, done },
+      transferList: [port2],
+    });
+    return { indexes, port: port1, worker };
+  });
+  const deadline = Date.now() + LANE_TIMEOUT_MS;
+  for (let finished = Atomics.load(done, 0); finished < lanes; finished = Atomics.load(done, 0)) {
+    if (Atomics.wait(done, 0, finished, Math.max(0, deadline - Date.now())) === 'timed-out') {
+      throw new Error(`Control Tower checks: ${lanes - finished} of ${lanes} cfn-guard lanes gave no answer`);
+    }
+  }
+
+  const reports = new Array<PolicyValidationPluginReport>(groups.length);
+  for (const { indexes, port, worker } of running) {
+    const message = receiveMessageOnPort(port)?.message as
+      { reports: PolicyValidationPluginReport[] } | { error: string } | undefined;
+    port.close();
+    void worker.terminate();
+    if (!message || 'error' in message) {
+      throw new Error(`Control Tower checks failed: ${message?.error ?? 'a cfn-guard lane sent no report'}`);
+    }
+    indexes.forEach((groupIndex, i) => (reports[groupIndex] = message.reports[i]!));
+  }
+  return reports;
 }
 
 const RULES_DIR = path.join(
