@@ -45,6 +45,10 @@ const withBundledCode: AddFunction = (stack, name) =>
   });
 
 const outdirs: string[] = [];
+afterAll(() => {
+  for (const outdir of outdirs) fs.rmSync(outdir, { recursive: true, force: true });
+});
+
 /**
  * A fresh folder for an assembly. All are siblings, so the bundles' source maps, which name
  * the sources relative to the bundle's folder, are comparable.
@@ -116,10 +120,6 @@ describe('Lambda bundles', () => {
   beforeAll(() => {
     old = synthesize(withNodejsFunction);
     ours = synthesize(withBundledCode);
-  });
-
-  afterAll(() => {
-    for (const outdir of outdirs) fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   it('finds the three Lambdas', () => {
