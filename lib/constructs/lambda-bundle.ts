@@ -112,8 +112,8 @@ function isBuildFailure(error: unknown): error is esbuild.BuildFailure {
  *
  * - The asset hash is the bundle's (`AssetHashType.OUTPUT`, as `NodejsFunction`): a source
  *   change that leaves the bundle as it was does not change the template. When a test skips
- *   bundling (`aws:cdk:bundling-stacks: []`) CDK hashes the construct path instead and reads
- *   nothing from the source folder.
+ *   bundling (`aws:cdk:bundling-stacks: []`), CDK hashes the construct path and these
+ *   options instead, without fingerprinting the project folder.
  * - When esbuild cannot run locally, CDK runs the same build in the runtime's SAM build
  *   image (needs Docker and the npm registry, for esbuild at the version installed here).
  *   Its source map names the sources from /asset-output, so its asset hash differs.
