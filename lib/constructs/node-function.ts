@@ -3,10 +3,10 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { exemptGuardRule } from '../stages/guard';
+import { bundledCode } from './lambda-bundle';
 import { LogsKey } from './logs-key';
 
 export interface NodeFunctionProps {
@@ -31,11 +31,12 @@ export interface NodeFunctionProps {
 
 /**
  * The one set of defaults for every batch-platform Lambda: current Node runtime on arm64,
- * esbuild bundle (minified, source maps), its own log group with retention, and a role
- * with no managed policies so each function holds only what it is granted.
+ * esbuild bundle (minified, source maps; see `bundledCode`), its own log group with
+ * retention, and a role with no managed policies so each function holds only what it is
+ * granted.
  */
 export class NodeFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
@@ -71,11 +72,12 @@ export class NodeFunction extends Construct {
         'EC2 network-interface actions for running in the VPC and X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions',
     });
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', '..', 'lambda', props.entry, 'handler.ts'),
-      handler: 'handler',
+    const runtime = lambda.Runtime.NODEJS_24_X;
+    this.function = new lambda.Function(this, 'Function', {
+      code: bundledCode(path.join(__dirname, '..', '..', 'lambda', props.entry, 'handler.ts'), runtime),
+      handler: 'index.handler',
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(30),
@@ -86,14 +88,6 @@ export class NodeFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        // The Node.js runtime ships AWS SDK v3: bundling it would add ~900 KB per function
-        // and slow every cold start. zod and Powertools are bundled (tree-shaken).
-        externalModules: ['@aws-sdk/*'],
-      },
     });
     if (Stack.of(props.vpc) !== Stack.of(this)) {
       exemptGuardRule(
