@@ -78,8 +78,9 @@ const FIXED_PHASES: readonly PhaseRow[] = [
   { key: 'cfn.engine', label: 'CFN validation: engine start', depth: 2 },
   { key: 'cfn.templates', label: 'CFN validation: templates', depth: 2 },
   { key: 'validation.other', label: 'other (annotations, report)', depth: 2 },
-  { key: 'exit', label: 'app: exit after synthesis', depth: 0 },
-  { key: 'end', label: 'CLI after app exit', depth: 0 },
+  { key: 'exit', label: 'app: synthesis -> exit event', depth: 0 },
+  // After its 'exit' event a process still tears down (the peer's app takes ~1 s here).
+  { key: 'end', label: 'app teardown, CLI after app', depth: 0 },
 ];
 
 /** The rows of the phase table for these phase keys: fixed phases, then plugins by name. */
