@@ -3,13 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: [
-      'test/**/*.test.ts',
-      'lambda/**/*.test.ts',
-      'containers/**/*.test.ts',
-      'scripts/**/*.test.ts',
-      'bench/**/*.test.ts',
-    ],
+    include: ['test/**/*.test.ts', 'lambda/**/*.test.ts', 'containers/**/*.test.ts', 'scripts/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
     snapshotSerializers: ['test/support/asset-hash-serializer.ts'],
     // Synthesizing an app takes seconds; the default 5 s is too tight on a 2-core CI machine.

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { parseSchedules } from '../lib/config/schedule-schema';
-import { benchJobCount, generatedJobs, JOBS_CONTEXT } from './generated-jobs';
+import { parseSchedules } from '../../lib/config/schedule-schema';
+import { benchJobCount, generatedJobs, JOBS_CONTEXT } from '../../bench/generated-jobs';
 
 describe('generatedJobs', () => {
   it('passes config validation at the largest count the bench runs', () => {

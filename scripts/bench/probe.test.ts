@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseProbeRecords } from '../scripts/bench/phases';
+import { parseProbeRecords } from './phases';
 
-const PROBE = `--import=${pathToFileURL(path.join(__dirname, 'probe.mjs')).href}`;
+const PROBE = `--import=${pathToFileURL(path.join(__dirname, '..', '..', 'bench', 'probe.mjs')).href}`;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-probe-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
