@@ -9,12 +9,31 @@ export const consoleOutput: Output = {
   error: (text) => process.stderr.write(`${text}\n`),
 };
 
-/** Columns padded to their widest cell; the last column is left unpadded (it may be long). */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+export interface TableOptions {
+  /** Columns (by index) aligned right, as figures read best. @default none */
+  readonly alignRight?: readonly number[];
+}
+
+/**
+ * Columns padded to their widest cell; the last column is left unpadded (it may be long)
+ * unless it is aligned right.
+ */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: TableOptions = {},
+): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const right = new Set(options.alignRight);
   const render = (cells: readonly string[]) =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .map((cell, i) =>
+        right.has(i)
+          ? cell.padStart(widths[i] ?? 0)
+          : i === cells.length - 1
+            ? cell
+            : cell.padEnd(widths[i] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   return [render(header), ...rows.map(render)];

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/**
+ * The app `npm run bench` synthesizes: bin/app.ts with config/schedules.ts replaced by N
+ * generated jobs (`-c bench:jobs=<n>`). Everything else is the real path: the same config
+ * validation, `createApp` wiring, cdk-nag, Control Tower checks, template limits, Lambda
+ * bundling and CDK's built-in CloudFormation validation.
+ *
+ *   npx cdk synth -q -a 'node --import tsx bench/app.ts' -c bench:jobs=300
+ */
+import { App } from 'aws-cdk-lib';
+import { configFiles, loadConfig } from '../lib/config';
+import { createApp, environmentName } from '../lib/stages/create-app';
+import { benchJobCount, generatedJobs } from './generated-jobs';
+
+const app = new App();
+const schedules = generatedJobs(benchJobCount(app));
+createApp(app, loadConfig(environmentName(app), { ...configFiles, schedules }));

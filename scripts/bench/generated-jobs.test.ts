@@ -1,0 +1,41 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { parseSchedules } from '../../lib/config/schedule-schema';
+import { benchJobCount, generatedJobs, JOBS_CONTEXT } from '../../bench/generated-jobs';
+
+describe('generatedJobs', () => {
+  it('passes config validation at the largest count the bench runs', () => {
+    const jobs = parseSchedules(generatedJobs(1000), {
+      environment: 'sandbox',
+      knownEnvironments: ['sandbox'],
+      defaultTimezone: 'Asia/Tokyo',
+    });
+    expect(jobs).toHaveLength(1000);
+    expect(new Set(jobs.map((j) => j.name)).size).toBe(1000);
+  });
+
+  it('mixes sizes, secrets and capacities as real jobs do', () => {
+    const jobs = generatedJobs(30);
+    expect(jobs.filter((j) => j.cpu === 1024)).toHaveLength(10);
+    expect(jobs.filter((j) => j.secrets)).toHaveLength(8);
+    expect(jobs.filter((j) => j.capacity === 'on-demand')).toHaveLength(3);
+  });
+});
+
+describe('benchJobCount', () => {
+  const count = (value?: string) =>
+    benchJobCount(new App({ context: value === undefined ? {} : { [JOBS_CONTEXT]: value } }));
+
+  it('reads the count the CLI passes as a string', () => {
+    expect(count('300')).toBe(300);
+    expect(count('0')).toBe(0);
+  });
+
+  it('says how to set it when it is missing or not a whole number', () => {
+    expect(() => count()).toThrow(
+      'set the number of jobs with -c bench:jobs=<n> (a whole number), got undefined',
+    );
+    expect(() => count('2.5')).toThrow('got 2.5');
+    expect(() => count('-1')).toThrow('got -1');
+  });
+});
