@@ -1,7 +1,7 @@
 /**
  * `node --import tsx test/support/synthesize.ts <dir> <name>...`: synthesizes the named
- * configurations one after another into <dir>. The suite's global setup runs one of these
- * per core, so the configurations synthesize in parallel before any test file starts.
+ * configurations one after another into <dir>, for the suite's global setup, before any
+ * test file of the `synth` project starts.
  */
 import { CONFIGURATIONS, synthesizeConfiguration } from './configurations';
 import type { ConfigurationName } from './synth-result';
