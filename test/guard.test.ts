@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { Stack, Stage } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { controlTowerRulesFor, exemptGuardRule } from '../lib/stages/guard';
+import { CONTROL_TOWER_CONTEXT, controlTowerRulesFor, exemptGuardRule } from '../lib/stages/guard';
 import { checkStage } from '../lib/stages/nag';
-import { probeApp } from './support/cdk-context';
+import { cdkJsonContext, probeApp } from './support/cdk-context';
 import { synthesized } from './support/synth';
 import { readGuardFindings } from './support/validation-report';
 
@@ -74,6 +74,21 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
     );
     expect(names(['AWS::Logs::LogGroup']).some((n) => n.startsWith('ct-s3-'))).toBe(false);
     expect(names([])).toEqual([]);
+  });
+
+  // A plain `cdk synth` leaves the checks out (D31); the tests and the pipeline ask for them.
+  it('runs only when the app asks for it with -c batch-platform:controlTower=true', () => {
+    const findings = (context: Record<string, unknown>) => {
+      const app = new App({
+        builtinCloudFormationValidation: false,
+        context: { ...cdkJsonContext(), ...context },
+      });
+      checkStage(app);
+      plainLogGroup(new Stack(app, 'Probe'));
+      return readGuardFindings(app.synth().directory);
+    };
+    expect(findings({})).toEqual([]);
+    expect(() => findings({ [CONTROL_TOWER_CONTEXT]: 'true' })).toThrow(/CT\.CLOUDWATCH\.PR\.3/);
   });
 
   it('fails synth outright when a finding is not exempted', () => {

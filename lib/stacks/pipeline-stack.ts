@@ -11,7 +11,7 @@ import { CANARY_JOB, canaryRoleName, canaryStepRoleName } from '../constructs/ca
 import { denyGrantsExceptForAwsServices } from '../constructs/key-policy';
 import { LogsKey } from '../constructs/logs-key';
 import { BatchPlatformStage } from '../stages/batch-platform-stage';
-import { exemptGuardRule } from '../stages/guard';
+import { CONTROL_TOWER_CONTEXT, exemptGuardRule } from '../stages/guard';
 
 export interface PipelineStackProps extends StackProps {
   readonly tooling: ToolingConfig;
@@ -60,7 +60,14 @@ export class PipelineStack extends Stack {
       },
       synth: new pipelines.ShellStep('Synth', {
         input: source,
-        commands: ['npm ci', 'npm run lint', 'npm run typecheck', 'npm test', 'npx cdk synth -c env=tooling'],
+        // The Control Tower checks run on exactly the assembly this pipeline deploys.
+        commands: [
+          'npm ci',
+          'npm run lint',
+          'npm run typecheck',
+          'npm test',
+          `npx cdk synth -c env=tooling -c ${CONTROL_TOWER_CONTEXT}=true`,
+        ],
       }),
     });
 

@@ -16,6 +16,20 @@ import type { IConstruct } from 'constructs';
 export const GUARD_PLUGIN_NAME = 'cdk-validator-cfnguard';
 
 /**
+ * Context that turns the Control Tower checks on at synth: `-c batch-platform:controlTower=true`.
+ * A plain `cdk synth` leaves them out (decision D31): they cost more than the rest of synth at
+ * scale (11 of 24 s at 1,000 jobs), and what gates a merge or a deploy already runs them —
+ * `npm test` checks every environment and the pipeline, and the pipeline's synth sets this.
+ */
+export const CONTROL_TOWER_CONTEXT = 'batch-platform:controlTower';
+
+/** Whether `scope`'s app asked for the Control Tower checks (`CONTROL_TOWER_CONTEXT`). */
+export function controlTowerRequested(scope: IConstruct): boolean {
+  const value: unknown = scope.node.tryGetContext(CONTROL_TOWER_CONTEXT);
+  return value === true || value === 'true';
+}
+
+/**
  * AWS Control Tower proactive controls (cfn-guard), checking exactly the stacks of one Stage.
  *
  * CDK hands a plugin added to a Stage the templates of that Stage and of every Stage nested

@@ -2,7 +2,7 @@ import { Stack, Stage, Validations, type PolicyValidationPluginReport } from 'aw
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { NagPackProps } from 'cdk-nag';
-import { checkControlTower } from './guard';
+import { checkControlTower, controlTowerRequested } from './guard';
 import { checkTemplateLimits } from './template-limits';
 
 /**
@@ -32,13 +32,13 @@ class StageAwsSolutionsChecks extends AwsSolutionsChecks {
 }
 
 /**
- * Checks the stacks of `stage` at synth: cdk-nag AwsSolutions, the AWS Control Tower
- * proactive controls (an unacknowledged finding of either fails synth) and CloudFormation's
- * template limits.
+ * Checks the stacks of `stage` at synth: cdk-nag AwsSolutions (an unacknowledged finding
+ * fails synth), CloudFormation's template limits, and the AWS Control Tower proactive
+ * controls when the app asks for them (`CONTROL_TOWER_CONTEXT`; the tests always do).
  */
 export function checkStage(stage: Stage): void {
   Validations.of(stage).addPlugins(new StageAwsSolutionsChecks(stage, { verbose: true }));
-  checkControlTower(stage);
+  if (controlTowerRequested(stage)) checkControlTower(stage);
   checkTemplateLimits(stage);
 }
 

@@ -75,7 +75,12 @@ describe('PipelineStack (-c env=tooling)', () => {
       ]),
     });
     const buildSpecs = JSON.stringify(template.findResources('AWS::CodeBuild::Project'));
-    for (const command of ['npm ci', 'npm run lint', 'npm test', 'npx cdk synth -c env=tooling']) {
+    for (const command of [
+      'npm ci',
+      'npm run lint',
+      'npm test',
+      'npx cdk synth -c env=tooling -c batch-platform:controlTower=true',
+    ]) {
       expect(buildSpecs).toContain(command);
     }
   });

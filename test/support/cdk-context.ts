@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CONTROL_TOWER_CONTEXT } from '../../lib/stages/guard';
 
 /**
  * The context of cdk.json (feature flags and settings). The CLI passes it to the app; an
@@ -26,8 +27,9 @@ export interface TestAppOptions {
 }
 
 /**
- * An App as `cdk synth` builds it (cdk.json's context), for tests: validation findings are
- * written to the assembly's report instead of thrown, so a test can list them.
+ * An App as `cdk synth` builds it (cdk.json's context), for tests: with the Control Tower
+ * checks, and validation findings written to the assembly's report instead of thrown, so a
+ * test can list them.
  */
 export function testApp(options: TestAppOptions = {}): App {
   return new App({
@@ -35,6 +37,8 @@ export function testApp(options: TestAppOptions = {}): App {
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
     context: {
       ...cdkJsonContext(),
+      // Every synthesis in the tests runs the Control Tower checks (off in a plain cdk synth).
+      [CONTROL_TOWER_CONTEXT]: true,
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
       '@aws-cdk/core:failSynthOnValidationErrors': false,
     },
@@ -49,6 +53,9 @@ export function testApp(options: TestAppOptions = {}): App {
 export function probeApp(options: { reportOnly?: boolean } = {}): App {
   return new App({
     builtinCloudFormationValidation: false,
-    context: options.reportOnly ? { '@aws-cdk/core:failSynthOnValidationErrors': false } : {},
+    context: {
+      [CONTROL_TOWER_CONTEXT]: true,
+      ...(options.reportOnly ? { '@aws-cdk/core:failSynthOnValidationErrors': false } : {}),
+    },
   });
 }
