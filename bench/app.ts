@@ -2,8 +2,9 @@
 /**
  * The app `npm run bench` synthesizes: bin/app.ts with config/schedules.ts replaced by N
  * generated jobs (`-c bench:jobs=<n>`). Everything else is the real path: the same config
- * validation, `createApp` wiring, cdk-nag, Control Tower checks, template limits, Lambda
- * bundling and CDK's built-in CloudFormation validation.
+ * validation, `createApp` wiring, cdk-nag, template limits, Lambda bundling and CDK's
+ * built-in CloudFormation validation (the Control Tower checks only with
+ * `-c batch-platform:controlTower=true`, as in a plain `cdk synth`).
  *
  *   npx cdk synth -q -a 'node --import tsx bench/app.ts' -c bench:jobs=300
  */
