@@ -1,4 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  TransactionCanceledException,
+  type CancellationReason,
+} from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockAws } from '../../test/support/aws-mock';
@@ -54,7 +58,8 @@ describe('begin', () => {
       expiresAt: now + 3 * 660,
       ttl: now + 3 * 660 + 7 * 86_400,
     });
-    expect(slot()).toMatchObject({ executionArn: arn('a'), outcome: 'run' });
+    // Kept past any retry of the scheduled start, so a late redelivery is still a duplicate.
+    expect(slot()).toMatchObject({ executionArn: arn('a'), outcome: 'run', ttl: now + 35 * 86_400 });
   });
 
   it('a retried begin of the same execution finds its own claim and lease', async () => {
@@ -74,12 +79,19 @@ describe('begin', () => {
     await begin(start(), arn('a'), deps);
     status.set(arn('a'), 'RUNNING');
     const later = start('forbid', '2026-11-23T04:00:00Z');
-    expect(await begin(later, arn('b'), deps)).toMatchObject({
+    // The holder as the lease names it: operators read which run, of which slot, since when.
+    expect(await begin(later, arn('b'), deps)).toEqual({
       decision: 'skip',
-      holder: { executionArn: arn('a') },
+      held: false,
+      holder: { executionArn: arn('a'), slot: '2026-11-23T03:00:00Z', acquiredAt: NOW.toISOString() },
+      holderStatus: 'RUNNING',
     });
     expect(slot('2026-11-23T04:00:00Z')).toMatchObject({ outcome: 'skipped' });
-    expect(await begin(later, arn('c'), deps)).toMatchObject({ decision: 'duplicate' });
+    expect(await begin(later, arn('c'), deps)).toEqual({
+      decision: 'duplicate',
+      held: false,
+      slot: '2026-11-23T04:00:00Z',
+    });
     expect(lease()?.['holder']).toBe(arn('a'));
   });
 
@@ -95,13 +107,15 @@ describe('begin', () => {
     },
   );
 
-  it.each(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'])(
+  it.each(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'DOES_NOT_EXIST'])(
     'a holder %s is gone: its work is stopped first (orphaned)',
     async (s) => {
       await begin(start(), arn('a'), deps);
-      status.set(arn('a'), s);
+      // Step Functions forgets an execution 90 days after it ends: DescribeExecution then fails.
+      if (s !== 'DOES_NOT_EXIST') status.set(arn('a'), s);
       expect(await begin(start('forbid', '2026-11-23T04:00:00Z'), arn('b'), deps)).toMatchObject({
         decision: 'orphaned',
+        held: false,
         holder: { executionArn: arn('a') },
         holderStatus: s,
       });
@@ -110,17 +124,27 @@ describe('begin', () => {
     },
   );
 
+  it('two deliveries of a tick while the holder runs: one skips, the other is a duplicate', async () => {
+    await begin(start(), arn('a'), deps);
+    status.set(arn('a'), 'RUNNING');
+    const later = start('forbid', '2026-11-23T04:00:00Z');
+    const decisions = await Promise.all([begin(later, arn('b'), deps), begin(later, arn('c'), deps)]);
+    expect(decisions.map((d) => d.decision).sort()).toEqual(['duplicate', 'skip']);
+  });
+
   it('replace: a live holder is named for the runner to stop', async () => {
     await begin(start('replace'), arn('a'), deps);
     status.set(arn('a'), 'RUNNING');
     expect(await begin(start('replace', '2026-11-23T04:00:00Z'), arn('b'), deps)).toMatchObject({
       decision: 'replace',
+      held: false,
     });
   });
 
   it('allow claims the slot only, and still refuses a second delivery', async () => {
     expect(await begin(start('allow'), arn('a'), deps)).toEqual({ decision: 'run', held: false });
     expect(lease()).toBeUndefined();
+    expect(slot()).toMatchObject({ executionArn: arn('a'), outcome: 'run' });
     expect(await begin(start('allow'), arn('b'), deps)).toMatchObject({ decision: 'duplicate' });
   });
 
@@ -128,6 +152,67 @@ describe('begin', () => {
     table.failTransactions = 1;
     await expect(begin(start(), arn('a'), deps)).rejects.toMatchObject({ name: 'InternalServerError' });
     expect(table.items.size).toBe(0);
+  });
+  it('a status Step Functions does not give counts as alive, never as gone', async () => {
+    await begin(start(), arn('a'), deps);
+    sfnMock.on(DescribeExecutionCommand).resolves({});
+    expect(await begin(start('forbid', '2026-11-23T04:00:00Z'), arn('b'), deps)).toMatchObject({
+      decision: 'skip',
+      holderStatus: 'UNKNOWN',
+    });
+  });
+
+  it('a failed status check is thrown for the runner to retry, not read as a gone holder', async () => {
+    await begin(start(), arn('a'), deps);
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    await expect(begin(start('forbid', '2026-11-23T04:00:00Z'), arn('b'), deps)).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
+    expect(lease()?.['holder']).toBe(arn('a'));
+  });
+});
+
+describe('transact: what a refused transaction means', () => {
+  const cancelled = (CancellationReasons: CancellationReason[]) =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons,
+    });
+
+  it('a cancellation without a failed condition (a conflict) is thrown as it came, for the runner to retry', async () => {
+    const conflict = cancelled([{ Code: 'None' }, { Code: 'TransactionConflict' }]);
+    ddbMock.on(TransactWriteCommand).rejects(conflict);
+    await expect(begin(start(), arn('a'), deps)).rejects.toBe(conflict);
+  });
+
+  it.each([
+    ['no old item', undefined],
+    ['an old item without a holder', { pk: { S: 'LEASE#nightly-report' } }],
+  ])('a refused lease with %s is an error, not a decision', async (_, Item) => {
+    const refusal = cancelled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item }]);
+    ddbMock.on(TransactWriteCommand).rejects(refusal);
+    const error = (await begin(start(), arn('a'), deps).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe('job-lease: lease condition failed but no holder was returned');
+    expect(error.cause).toBe(refusal); // the cancellation reasons, for whoever reads the failure
+  });
+
+  it('a holder without slot or start time is still named', async () => {
+    status.set(arn('b'), 'RUNNING');
+    ddbMock
+      .on(TransactWriteCommand)
+      .rejectsOnce(
+        cancelled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { holder: { S: arn('b') } } }]),
+      )
+      .resolves({});
+    expect(await begin(start(), arn('a'), deps)).toEqual({
+      decision: 'skip',
+      held: false,
+      holder: { executionArn: arn('b'), slot: '', acquiredAt: '' },
+      holderStatus: 'RUNNING',
+    });
   });
 });
 
@@ -140,13 +225,30 @@ describe('takeOver', () => {
       held: true,
     });
     expect(lease()?.['holder']).toBe(arn('b'));
+    expect(slot('2026-11-23T04:00:00Z')).toMatchObject({ executionArn: arn('b'), outcome: 'run' });
+  });
+
+  it('a redelivered takeover whose slot another execution claimed is a duplicate, and takes nothing', async () => {
+    await begin(start(), arn('a'), deps);
+    status.set(arn('a'), 'RUNNING');
+    await begin(start('forbid', '2026-11-23T04:00:00Z'), arn('c'), deps); // claims 04:00 as skipped
+    status.set(arn('a'), 'ABORTED');
+    expect(await takeOver(start('forbid', '2026-11-23T04:00:00Z'), arn('b'), arn('a'), deps)).toEqual({
+      decision: 'duplicate',
+      held: false,
+      slot: '2026-11-23T04:00:00Z',
+    });
+    expect(lease()?.['holder']).toBe(arn('a'));
   });
 
   it('refuses while the previous holder still runs (StopExecution failed)', async () => {
     await begin(start(), arn('a'), deps);
     status.set(arn('a'), 'RUNNING');
-    expect(await takeOver(start('forbid', '2026-11-23T04:00:00Z'), arn('b'), arn('a'), deps)).toMatchObject({
+    expect(await takeOver(start('forbid', '2026-11-23T04:00:00Z'), arn('b'), arn('a'), deps)).toEqual({
       decision: 'skip',
+      held: false,
+      holder: { executionArn: arn('a'), slot: '', acquiredAt: '' },
+      holderStatus: 'RUNNING',
     });
     expect(lease()?.['holder']).toBe(arn('a'));
   });
@@ -175,6 +277,26 @@ describe('reacquire (redrive guard)', () => {
       refused: expect.objectContaining({ executionArn: arn('b') }) as unknown,
     });
   });
+  it('a redriven execution that still holds its lease goes on', async () => {
+    await begin(start(), arn('a'), deps);
+    expect(await reacquire(start(), arn('a'), deps)).toBe('re-acquired');
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('loses to a newcomer that took the lease while the gone holder was checked', async () => {
+    await begin(start(), arn('b'), deps);
+    sfnMock.on(DescribeExecutionCommand).callsFake(() => {
+      // Between the check and the second write, a new run takes the lease from the gone holder.
+      const taken = { ...lease(), holder: arn('c') };
+      table.items.set('LEASE#nightly-report|LEASE', taken);
+      return { status: 'SUCCEEDED' };
+    });
+    expect(await reacquire(start(), arn('a'), deps)).toEqual({
+      refused: expect.objectContaining({ executionArn: arn('c') }) as unknown,
+    });
+    expect(lease()?.['holder']).toBe(arn('c'));
+  });
+
   it('takes a lease whose holder is gone', async () => {
     await begin(start(), arn('b'), deps);
     status.set(arn('b'), 'SUCCEEDED');

@@ -110,6 +110,107 @@ describe('toRunRecord', () => {
     expect(record.attempts).toBe(0);
   });
 
+  it('a task that stopped before its container ran has no exit code, and says why it stopped', () => {
+    for (const Containers of [undefined, []]) {
+      const record = toRunRecord(
+        event({
+          outcome: { status: 'Failed', reason: 'the task did not start' },
+          task: {
+            TaskArn: taskArn,
+            StopCode: 'TaskFailedToStart',
+            StoppedReason: 'CannotPullContainerError',
+            Containers,
+          },
+        }),
+        'sandbox',
+      );
+      expect(record.reason).toBe('the task did not start (CannotPullContainerError)');
+      // Absent, not undefined: the document client refuses to write an undefined attribute.
+      expect(record).not.toHaveProperty('exitCode');
+    }
+  });
+
+  it('the record reason carries both the task and the container reason', () => {
+    const record = toRunRecord(
+      event({
+        outcome: { status: 'Failed', reason: 'the job failed on attempt 1' },
+        task: {
+          TaskArn: taskArn,
+          StoppedReason: 'Essential container in task exited',
+          Containers: [{ ExitCode: 137, Reason: 'OutOfMemoryError: Container killed due to memory usage' }],
+        },
+      }),
+      'sandbox',
+    );
+    expect(record.reason).toBe(
+      'the job failed on attempt 1 (Essential container in task exited; OutOfMemoryError: Container killed due to memory usage)',
+    );
+    expect(record.exitCode).toBe(137);
+  });
+
+  it.each([
+    [{ Error: 'States.Timeout' }, 'States.Timeout: '],
+    [{ Cause: 'no capacity' }, 'Error: no capacity'],
+  ])('an error without a name or cause is still recorded (%j)', (error, cause) => {
+    expect(toRunRecord(event({ task: undefined, error }), 'sandbox').cause).toBe(cause);
+  });
+
+  it('a long cause (ECS quotes the whole task) is cut to 1000 characters: records and events have size limits', () => {
+    const record = toRunRecord(
+      event({ task: undefined, error: { Error: 'ECS', Cause: 'x'.repeat(5000) } }),
+      'sandbox',
+    );
+    expect(record.cause).toHaveLength(1000);
+    expect(record.cause!.startsWith('ECS: xxx')).toBe(true);
+  });
+
+  it.each([
+    [
+      'a negative attempt',
+      { run: { attempt: -1, capacity: 'spot', fellBack: false } },
+      /state\.run\.attempt/,
+    ],
+    [
+      'an unknown capacity',
+      { run: { attempt: 0, capacity: 'fargate', fellBack: false } },
+      /state\.run\.capacity/,
+    ],
+    [
+      'a fellBack that is not a boolean',
+      { run: { attempt: 0, capacity: 'spot', fellBack: 'no' } },
+      /state\.run\.fellBack/,
+    ],
+    ['a lease without held', { lease: { decision: 'run' } }, /state\.lease\.held/],
+    [
+      'a lease decision that is not a string',
+      { lease: { decision: 1, held: true } },
+      /state\.lease\.decision/,
+    ],
+    ['a task ARN that is not a string', { task: { TaskArn: 1 } }, /state\.task\.TaskArn/],
+    ['a stop code that is not a string', { task: { StopCode: 1 } }, /state\.task\.StopCode/],
+    ['a stopped reason that is not a string', { task: { StoppedReason: 1 } }, /state\.task\.StoppedReason/],
+    [
+      'an exit code that is not a number',
+      { task: { Containers: [{ ExitCode: '0' }] } },
+      /state\.task\.Containers\.0\.ExitCode/,
+    ],
+    [
+      'a container reason that is not a string',
+      { task: { Containers: [{ Reason: 1 }] } },
+      /state\.task\.Containers\.0\.Reason/,
+    ],
+    ['an error name that is not a string', { error: { Error: 1 } }, /state\.error\.Error/],
+    ['an error cause that is not a string', { error: { Cause: {} } }, /state\.error\.Cause/],
+  ])('the schema rejects %s, naming the field', (_, state, field) => {
+    const parsed = recorderEventSchema.safeParse(event(state as never));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues.map((i) => i.path.join('.')).join(' ')).toMatch(field);
+  });
+
+  it('the schema rejects an execution that is not an ARN (it is the event resource and the lease holder)', () => {
+    expect(recorderEventSchema.safeParse({ ...event(), executionArn: 'exec-1' }).success).toBe(false);
+  });
+
   it.each([
     ['a manual trigger', { trigger: 'manual' }],
     ['an on-demand capacity', { run: { attempt: 0, capacity: 'on-demand', fellBack: false } }],
@@ -172,7 +273,21 @@ describe('finishRun', () => {
     eventsMock
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
+    await expect(finishRun(event(), deps)).rejects.toMatchObject({
+      name: 'OutcomeNotPublished',
+      message: 'JobSucceeded not published: InternalFailure: x',
+    });
+  });
+
+  it('a failed count without entries is still OutcomeNotPublished, not a TypeError', async () => {
+    eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 1 });
     await expect(finishRun(event(), deps)).rejects.toMatchObject({ name: 'OutcomeNotPublished' });
+  });
+
+  it('a release that fails for another reason than the condition is thrown for the runner to retry, unpublished', async () => {
+    ddbMock.on(DeleteCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    await expect(finishRun(event(), deps)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(eventsMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 });
 
@@ -182,8 +297,12 @@ describe('handler', () => {
       (e: unknown) => e,
     )) as Error;
     expect(error.name).toBe('InvalidFinishEvent');
-    expect(error.message).toMatch(/state\.outcome/);
+    expect(error.message).toMatch(/^job-recorder: invalid event: state\.outcome: /);
     expect(ddbMock.calls()).toHaveLength(0);
+  });
+
+  it('names the whole event when it is not an object', async () => {
+    await expect(handle('exec-1', deps)).rejects.toThrow(/^job-recorder: invalid event: event: /);
   });
 
   it('feeds the parsed event to finishRun and writes one EMF line', async () => {

@@ -45,6 +45,43 @@ describe('tasksOf', () => {
   });
 });
 
+describe('tasksOf: the history', () => {
+  it('asks for the execution data (the RunTask responses) and reads a one-page history once', async () => {
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .resolves({ events: [submitted({ Tasks: [{ TaskArn: task('a') }] })] });
+    expect(await tasksOf(execution, deps)).toEqual([task('a')]);
+    const calls = sfnMock.commandCalls(GetExecutionHistoryCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toMatchObject({ executionArn: execution, includeExecutionData: true });
+  });
+
+  it('reads at most ten pages, however long the history claims to be', async () => {
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [], nextToken: 'more' });
+    expect(await tasksOf(execution, deps)).toEqual([]);
+    expect(sfnMock.commandCalls(GetExecutionHistoryCommand)).toHaveLength(10);
+  });
+
+  it('only ECS RunTask responses name tasks; failed placements, other integrations and empty pages name none', async () => {
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({
+        events: [
+          { type: 'ExecutionStarted', id: 0, timestamp: new Date() },
+          // A Lambda's output that happens to list tasks (job-tasks answers so) is not a RunTask.
+          submitted({ tasks: [{ taskArn: task('x') }] }, 'lambda'),
+          submitted({ Tasks: [], Failures: [{ Reason: 'RESOURCE:MEMORY' }] }),
+          submitted({}),
+          submitted({ Tasks: [{}] }),
+          { ...submitted({}), taskSubmittedEventDetails: { resourceType: 'ecs', resource: 'runTask.sync' } },
+        ],
+        nextToken: 't',
+      })
+      .resolves({});
+    expect(await tasksOf(execution, deps)).toEqual([]);
+  });
+});
+
 describe('stopExecutionTasks', () => {
   beforeEach(() => {
     sfnMock
@@ -74,15 +111,79 @@ describe('stopExecutionTasks', () => {
       .on(DescribeTasksCommand)
       .resolves({ tasks: [{ taskArn: task('a'), lastStatus: 'DEACTIVATING' }] });
     expect(await stopExecutionTasks(execution, 'x', deps)).toMatchObject({ allStopped: false });
-    expect(clock).toBeGreaterThanOrEqual(150_000);
+    // Polls every 5 s for the whole stop timeout, then gives up: 1 + 150 / 5 descriptions.
+    expect(clock).toBe(150_000);
+    expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(31);
   });
 
   it('a task ECS has forgotten (MISSING) is long stopped; an already STOPPED one is not stopped again', async () => {
+    ecsMock.on(DescribeTasksCommand).resolves({ failures: [{ arn: task('a'), reason: 'MISSING' }] });
+    expect(await stopExecutionTasks(execution, 'x', deps)).toEqual({
+      tasks: [{ taskArn: task('a'), lastStatus: 'STOPPED' }],
+      allStopped: true,
+    });
+    expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0);
+    expect(ecsMock.commandCalls(DescribeTasksCommand)[0]!.args[0].input).toEqual({
+      cluster: deps.cluster,
+      tasks: [task('a')],
+    });
+  });
+
+  it('a failure other than MISSING, or one without an ARN, is never reported as a stopped task', async () => {
+    ecsMock.on(DescribeTasksCommand).resolves({
+      tasks: [{ taskArn: task('a'), lastStatus: 'STOPPED' }],
+      failures: [{ arn: task('b'), reason: 'ACCESS_DENIED' }, { reason: 'MISSING' }],
+    });
+    const { tasks } = await stopExecutionTasks(execution, 'x', deps);
+    expect(tasks).toEqual([{ taskArn: task('a'), lastStatus: 'STOPPED' }]);
+  });
+
+  it('stops only the tasks still running, and waits for all of them, no longer than needed', async () => {
+    sfnMock.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        submitted({ Tasks: [{ TaskArn: task('a') }] }),
+        submitted({ Tasks: [{ TaskArn: task('b') }] }),
+      ],
+    });
     ecsMock
       .on(DescribeTasksCommand)
-      .resolves({ tasks: [], failures: [{ arn: task('a'), reason: 'MISSING' }] });
+      .resolvesOnce({
+        tasks: [
+          { taskArn: task('a'), lastStatus: 'STOPPED' },
+          { taskArn: task('b'), lastStatus: 'RUNNING' },
+        ],
+      })
+      .resolves({
+        tasks: [
+          { taskArn: task('a'), lastStatus: 'STOPPED' },
+          { taskArn: task('b'), lastStatus: 'STOPPED' },
+        ],
+      });
     expect(await stopExecutionTasks(execution, 'x', deps)).toMatchObject({ allStopped: true });
-    expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0);
+    expect(ecsMock.commandCalls(StopTaskCommand).map((c) => c.args[0].input.task)).toEqual([task('b')]);
+    expect(ecsMock.commandCalls(DescribeTasksCommand)).toHaveLength(2);
+    expect(clock).toBe(5_000);
+  });
+
+  it('one task still running means not all stopped, even when the others are', async () => {
+    sfnMock
+      .on(GetExecutionHistoryCommand)
+      .resolves({ events: [submitted({ Tasks: [{ TaskArn: task('a') }, { TaskArn: task('b') }] })] });
+    ecsMock.on(DescribeTasksCommand).resolves({
+      tasks: [
+        { taskArn: task('a'), lastStatus: 'STOPPED' },
+        { taskArn: task('b'), lastStatus: 'DEACTIVATING' },
+      ],
+    });
+    expect(await stopExecutionTasks(execution, 'x', deps)).toMatchObject({ allStopped: false });
+  });
+
+  it('a task ECS describes without a status is not taken for stopped', async () => {
+    ecsMock.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: task('a') }] });
+    expect(await stopExecutionTasks(execution, 'x', deps)).toEqual({
+      tasks: [{ taskArn: task('a'), lastStatus: 'UNKNOWN' }],
+      allStopped: false,
+    });
   });
 
   it('an execution that started no task has nothing to stop', async () => {
