@@ -1,11 +1,14 @@
 /**
  * Mutation testing of the core modules (StrykerJS with its vitest runner):
  *
- *   npm run mutation [-- <module>...]
+ *   npm run mutation [-- [--force] <module>...]
  *
  * Each module (scripts/mutation/modules.ts) is mutated and run against only its own tests,
  * incrementally (results of unchanged code and tests are reused from reports/mutation/), with
- * an HTML report per module. Exits 1 when a module scores below its threshold.
+ * an HTML report per module. Exits 1 when a module scores below its threshold. `--force` tests
+ * every mutant again: Stryker keeps the old result of a mutant in code that runs when the
+ * module loads (a schema, a constant) even after new tests would kill it. CI always runs in
+ * full (a fresh clone has no earlier results).
  */
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
@@ -18,7 +21,7 @@ import { mutationScore, type Score } from './mutation/score.js';
 const ROOT = path.join(import.meta.dirname, '..');
 const REPORTS = path.join(ROOT, 'reports', 'mutation');
 
-async function mutate(name: string, module: MutationModule): Promise<Score> {
+async function mutate(name: string, module: MutationModule, force: boolean): Promise<Score> {
   process.env['MUTATION_TESTS'] = JSON.stringify(module.tests);
   const stryker = new Stryker({
     testRunner: 'vitest',
@@ -28,6 +31,7 @@ async function mutate(name: string, module: MutationModule): Promise<Score> {
     coverageAnalysis: 'perTest',
     concurrency: availableParallelism(),
     incremental: true,
+    force,
     incrementalFile: path.join(REPORTS, name, 'incremental.json'),
     reporters: ['html', 'progress'],
     htmlReporter: { fileName: path.join(REPORTS, name, 'index.html') },
@@ -41,7 +45,10 @@ async function mutate(name: string, module: MutationModule): Promise<Score> {
 }
 
 async function main(): Promise<number> {
-  const { positionals } = parseArgs({ allowPositionals: true });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { force: { type: 'boolean', default: false } },
+  });
   const unknown = positionals.filter((n) => !(n in MODULES));
   if (unknown.length > 0) {
     console.error(`unknown module ${unknown.join(', ')}; choose from ${Object.keys(MODULES).join(', ')}`);
@@ -52,7 +59,7 @@ async function main(): Promise<number> {
   let failed = false;
   for (const name of names) {
     const module = MODULES[name]!;
-    const score = await mutate(name, module);
+    const score = await mutate(name, module, values.force);
     const below = score.percent < module.threshold;
     failed ||= below;
     rows.push(
