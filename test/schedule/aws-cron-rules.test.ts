@@ -41,6 +41,16 @@ describe('nextRuns: W, nearest weekday', () => {
     ]);
   });
 
+  it('31W skips a 30-day month, even when the day after its end is a Saturday', () => {
+    // 2027-05-01 is a Saturday: the "31st of April" would move to Friday the 30th if it counted.
+    expect(runs('0 0 31W * ? *', '2027-04-01T00:00:00Z', 1)).toEqual(['2027-05-31T00:00:00.000Z']);
+  });
+
+  it('LW on a month ending on a Sunday is the Friday before', () => {
+    // 2027-10-31 is a Sunday.
+    expect(runs('0 18 LW * ? *', '2027-10-01T00:00:00Z', 1)).toEqual(['2027-10-29T18:00:00.000Z']);
+  });
+
   it('a weekday stays where it is, and a list of W days fires on each', () => {
     // 2026-12-01 is a Tuesday, 2026-12-15 a Tuesday.
     expect(runs('0 12 1W,15W * ? *', '2026-11-20T00:00:00Z', 2)).toEqual([
@@ -100,6 +110,32 @@ describe('nextRuns: years, months and limits', () => {
     ]);
     expect(runs('0 0 1 JAN,JUL ? *', '2026-11-22T00:00:00Z', 3)).toEqual(byNumber);
     expect(runs('0 0 1 jan,jul ? *', '2026-11-22T00:00:00Z', 3)).toEqual(byNumber);
+  });
+
+  it.each(['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'])(
+    'the month %s is its number',
+    (name) => {
+      const number =
+        ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'].indexOf(name) +
+        1;
+      expect(runs(`0 0 1 ${name} ? *`, '2026-11-22T00:00:00Z', 1)).toEqual(
+        runs(`0 0 1 ${number} ? *`, '2026-11-22T00:00:00Z', 1),
+      );
+    },
+  );
+
+  it.each(['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'])(
+    'the day %s is its AWS number, SUN = 1',
+    (name) => {
+      const number = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'].indexOf(name) + 1;
+      const byName = runs(`0 9 ? * ${name} *`, '2026-11-22T00:00:00Z', 2);
+      expect(byName).toEqual(runs(`0 9 ? * ${number} *`, '2026-11-22T00:00:00Z', 2));
+      expect(new Date(byName[0]!).getUTCDay()).toBe(number - 1);
+    },
+  );
+
+  it('the last Friday, by name', () => {
+    expect(runs('0 9 ? * FRIL *', '2026-11-01T00:00:00Z', 1)).toEqual(['2026-11-27T09:00:00.000Z']);
   });
 
   it('day numbers inside # and L are not shifted like plain day numbers', () => {
@@ -175,6 +211,14 @@ describe('awsCronProblem: forms AWS accepts', () => {
 
 describe('awsCronProblem: what operators get wrong, with the fix', () => {
   it.each([
+    ['0 0 1 J1 ? *', 'month "J1" is not a number or JAN-DEC'],
+    ['0 0 1 1 ? x2027', 'year "x2027" is not a number'],
+    ['0 0 1 24 ? *', 'month 24 is out of range 1-12'],
+    ['0 0 5L * ? *', 'day-of-month "5L" is not a number'],
+    ['0 0 L5 * ? *', 'day-of-month "L5" is not a number'],
+    ['0 0 ? * 2#1X *', 'day-of-week "2#1X" is not a number or SUN-SAT'],
+    ['xcron(0 3 * * ? *)', 'minutes "xcron(0" is not a number'],
+    [' cron(0 3 * * ? *) ', 'write the six fields without the "cron(...)" wrapper, e.g. "0 3 * * ? *"'],
     ['0 0 1-2-3 * ? *', 'day-of-month "1-2-3" is not a value, range (a-b), list (a,b) or step (*/n)'],
     ['5/x * * * ? *', 'minutes "5/x" is not a value, range (a-b), list (a,b) or step (*/n)'],
     ['0 0 ? * 1-2-3 *', 'day-of-week "1-2-3" is not a value, range (a-b), list (a,b) or step (*/n)'],

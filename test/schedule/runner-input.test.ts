@@ -29,7 +29,13 @@ const problemOf = (start: unknown): string => {
 
 describe('jobRunnerInput', () => {
   it('carries what the runner needs from the job, with the names the stacks use', () => {
-    expect(input).toEqual({
+    const job = scheduledJob({
+      timeoutSeconds: 1800,
+      retries: 2,
+      concurrency: 'replace',
+      capacity: 'on-demand',
+    });
+    expect(jobRunnerInput('sandbox', job, 'schedule', '2026-11-23T03:00:00Z')).toEqual({
       job: {
         name: 'nightly-report',
         kind: 'container',
@@ -67,6 +73,15 @@ describe('parseJobRunnerInput', () => {
     expect(parseJobRunnerInput(manual)).toEqual(manual);
     const fractional = { ...input, slot: '2026-11-23T03:00:00.123Z' };
     expect(parseJobRunnerInput(fractional)).toEqual(fractional);
+  });
+
+  it.each([
+    ['forbid', 'spot'],
+    ['allow', 'on-demand'],
+    ['replace', 'spot'],
+  ] as const)('accepts concurrency %s and capacity %s', (concurrency, capacity) => {
+    const start = jobRunnerInput('sandbox', scheduledJob({ concurrency, capacity }), 'manual', 'manual:1');
+    expect(parseJobRunnerInput(start).job).toMatchObject({ concurrency, capacity });
   });
 
   it('accepts a lease longer than needed, and exactly as long', () => {
@@ -113,6 +128,8 @@ describe('parseJobRunnerInput', () => {
     ['an extra job field', { job: { ...input.job, cpu: 256 } }, 'job'],
     ['an unknown trigger', { trigger: 'api' }, 'trigger'],
     ['a slot that is no time', { slot: 'tomorrow' }, 'slot'],
+    ['a slot with text before the time', { slot: 'x2026-11-23T03:00:00Z' }, 'slot'],
+    ['a slot with text after the time', { slot: '2026-11-23T03:00:00Zx' }, 'slot'],
     ['a slot with text around the time', { slot: 'x2026-11-23T03:00:00Zx' }, 'slot'],
     ['a manual id with a space', { trigger: 'manual', slot: 'manual:a b' }, 'slot'],
     ['an extra field', { extra: 1 }, 'input'],
