@@ -207,6 +207,15 @@ describe('parseSchedules', () => {
     ]);
   });
 
+  it('names the fix for a variable name the shell cannot use, not "Invalid key in record"', () => {
+    expect(
+      problems({ environment: { 'REPORT-DAYS': '7' }, secrets: { '1DB': { ssmParameter: '/db' } } }),
+    ).toEqual([
+      'nightly-report.environment.REPORT-DAYS: variable names must be letters, digits and "_"',
+      'nightly-report.secrets.1DB: variable names must be letters, digits and "_"',
+    ]);
+  });
+
   it('throws a ConfigError naming the file it was given', () => {
     const error = (() => {
       try {
