@@ -4,7 +4,9 @@ import { ConfigError, describeIssue, parseOrThrow } from '../../lib/config/confi
 import { durationSchema, formatDuration } from '../../lib/config/duration';
 import { FARGATE_SIZES, fargateSizeProblem } from '../../lib/config/fargate';
 import { isIanaTimeZone } from '../../lib/config/timezone';
+import * as fs from 'node:fs';
 import {
+  CONTAINERS_DIR,
   commandSchema,
   envVarsSchema,
   imageSchema,
@@ -44,6 +46,8 @@ describe('parseCidr', () => {
     '10.0.0.0',
     ' 10.0.0.0/16',
     '10.0.0.0/16 ',
+    '10.256.0.0/16',
+    '256.0.0.0/8',
     '10.0.0.1/16',
     '10.0.0.0/1a',
   ])('rejects %j', (cidr) => expect(parseCidr(cidr)).toBeUndefined());
@@ -131,10 +135,17 @@ describe('isIanaTimeZone', () => {
     'accepts %s',
     (zone) => expect(isIanaTimeZone(zone)).toBe(true),
   );
-  it.each(['JST', 'utc', 'asia/Tokyo', 'Asia/Osaka', 'Asia/', 'xAsia/Tokyo!', 'GMT', 'Tokyo'])(
-    'rejects %s',
-    (zone) => expect(isIanaTimeZone(zone)).toBe(false),
-  );
+  it.each([
+    'america/Argentina/Buenos_Aires',
+    'JST',
+    'utc',
+    'asia/Tokyo',
+    'Asia/Osaka',
+    'Asia/',
+    'xAsia/Tokyo!',
+    'GMT',
+    'Tokyo',
+  ])('rejects %s', (zone) => expect(isIanaTimeZone(zone)).toBe(false));
 });
 
 describe('resourceName', () => {
@@ -168,13 +179,19 @@ describe('imageSchema', () => {
   });
 
   it('names the folders that exist when one has no Dockerfile', () => {
-    expect(messages(imageSchema, { directory: 'nope' }).join('\n')).toMatch(
-      /containers\/nope has no Dockerfile: use an existing folder \(.*batch-job.*\) or add one/,
-    );
+    expect(messages(imageSchema, { directory: 'nope' })).toEqual([
+      `directory: containers/nope has no Dockerfile: use an existing folder (${fs.readdirSync(CONTAINERS_DIR).join(', ')}) or add one`,
+    ]);
+  });
+
+  it('takes images from other partitions', () => {
+    const arn = 'arn:aws-cn:ecr:cn-north-1:123456789012:repository/reports';
+    expect(imageSchema.parse({ ecrRepository: arn })).toEqual({ ecrRepository: arn, tag: 'latest' });
   });
 
   it.each([
     [{ directory: '../batch-job' }, 'must be the name of a folder under containers/'],
+    [{ directory: 'batch-job/../batch-job' }, 'must be the name of a folder under containers/'],
     [{ directory: 'Batch' }, 'must be the name of a folder under containers/'],
     [{ ecrRepository: 'reports' }, 'must be an ECR repository ARN'],
     [
@@ -252,6 +269,8 @@ describe('tooling', () => {
       stages: ['staging', 'production'],
     });
     const codestar = tooling.connectionArn.replace('codeconnections', 'codestar-connections');
+    const china = tooling.connectionArn.replace('arn:aws:', 'arn:aws-cn:');
+    expect(toolingSchema.parse({ ...tooling, connectionArn: china }).connectionArn).toBe(china);
     expect(toolingSchema.parse({ ...tooling, connectionArn: codestar }).connectionArn).toBe(codestar);
   });
 

@@ -5,7 +5,7 @@ import {
   parseEnvironments,
   selectEnvironment,
 } from '../../lib/config/environment-schema';
-import type { ConfigError } from '../../lib/config';
+import { ConfigError, loadConfig } from '../../lib/config';
 import { problemsOf } from '../support/config-problems';
 
 /** Built here, not read from config/: editing the shipped environments never breaks these tests. */
@@ -30,6 +30,15 @@ describe('parseEnvironments', () => {
         fargateVcpuQuota: 6,
         retainData: false,
       },
+    });
+  });
+
+  it('takes a GitHub OIDC provider of another partition', () => {
+    const arn = 'arn:aws-us-gov:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    expect(
+      parseEnvironments({ sandbox: { ...env, review: { oidcProviderArn: arn } } }).sandbox!.review,
+    ).toEqual({
+      oidcProviderArn: arn,
     });
   });
 
@@ -228,10 +237,50 @@ describe('parseEnvironments', () => {
       throw new Error('accepted');
     })();
     expect(error.file).toBe('config/other.ts');
+    const byDefault = (() => {
+      try {
+        parseEnvironments({ Bad: env });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(byDefault.file).toBe('config/environments.ts');
     const all = parseEnvironments({ sandbox: env, staging: { ...env, vpcCidr: '10.41.0.0/16' } });
     expect(selectEnvironment(all, 'staging').vpcCidr).toBe('10.41.0.0/16');
+    expect(() => selectEnvironment(all, 'prod')).toThrow(/^config\/environments\.ts is invalid:/);
     expect(problemsOf(() => selectEnvironment(all, 'prod'))).toEqual([
       '-c env=prod: no such environment; choose one of sandbox, staging',
     ]);
+  });
+});
+
+describe('loadConfig', () => {
+  it('validates every file from the sources it is given, for one environment', () => {
+    const tooling = {
+      account: '444444444444',
+      connectionArn:
+        'arn:aws:codeconnections:ap-northeast-1:444444444444:connection/0123abcd-0123-4567-89ab-0123456789ab',
+      repository: 'acme/batch-platform',
+    };
+    const sources = {
+      environments: { sandbox: env, staging: { ...env, vpcCidr: '10.41.0.0/16' } },
+      tooling,
+      schedules: [],
+      workers: [],
+    };
+    const config = loadConfig('staging', sources);
+    expect(config.environment.name).toBe('staging');
+    expect(config.tooling.branch).toBe('main');
+    expect(config.schedules).toEqual([]);
+    expect(config.workers).toEqual([]);
+    let error: unknown;
+    try {
+      loadConfig('staging', { ...sources, tooling: { ...tooling, repository: 'x' } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).file).toBe('config/environments.ts');
   });
 });

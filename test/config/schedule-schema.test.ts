@@ -230,7 +230,9 @@ describe('parseSchedules', () => {
     expect((error as ConfigError).message).toMatch(
       /^config\/other\.ts is invalid:\n {2}- nightly-report\.retries/,
     );
-    expect(problemsOf(() => parseSchedules([{ ...job, retries: 9 }], context))).toHaveLength(1);
+    expect(() => parseSchedules([{ ...job, retries: 9 }], context)).toThrow(
+      /^config\/schedules\.ts is invalid:/,
+    );
   });
 });
 
@@ -278,7 +280,15 @@ describe('entries', () => {
       'jobs[1].name: is required: a lowercase name such as "nightly-report"',
     ]);
     expect(problemsOf(() => parse([null]))[0]).toMatch(/^jobs\[0\]\.name: is required/);
-    expect(problemsOf(() => parse(['nightly']))[0]).toMatch(/^jobs\[0\]\.name: is required/);
+    // Not an object: reported as a job with every required field missing, not as its characters.
+    expect(problemsOf(() => parse(['nightly']))).toEqual([
+      'jobs[0].name: is required: a lowercase name such as "nightly-report"',
+      'jobs[0].description: is required: one line saying what the job does',
+      'jobs[0].owner: is required: the team that answers for this job, e.g. "sre"',
+      'jobs[0].cron: is required: six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily',
+      'jobs[0].command: must be a list of arguments, e.g. ["node", "dist/main.js", "report"]',
+      'jobs[0].timeout: must be a duration such as "90s", "30m" or "2h"',
+    ]);
   });
 
   it('keeps jobs in the order they are written', () => {

@@ -56,6 +56,15 @@ describe('parseWorkers', () => {
     });
   });
 
+  it('takes a standard or FIFO queue, in any partition', () => {
+    for (const arn of [
+      'arn:aws:sqs:ap-northeast-1:123456789012:orders',
+      'arn:aws-us-gov:sqs:us-gov-west-1:123456789012:orders_v2-eu',
+    ]) {
+      expect(parseOne({ importedQueueArn: arn }).importedQueueArn).toBe(arn);
+    }
+  });
+
   it('accepts the boundaries: a 12h visibility timeout, one second over processing, 50 tasks, a singleton of 1', () => {
     expect(parseOne({ visibilityTimeout: '12h' }).visibilityTimeoutSeconds).toBe(43_200);
     expect(parseOne({ visibilityTimeout: '31s' }).visibilityTimeoutSeconds).toBe(31);
