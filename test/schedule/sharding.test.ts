@@ -54,6 +54,18 @@ describe('shardJobs limits', () => {
     expect(shards.flat()).toHaveLength(2);
   });
 
+  it('keeps doubling while there are no more stacks than jobs', () => {
+    // job-0 and job-10 share a stack of two but not of four.
+    const shards = shardJobs([{ name: 'job-0' }, { name: 'job-10' }], 1);
+    expect(shards).toHaveLength(4);
+    expect(
+      shards
+        .flat()
+        .map((j) => j.name)
+        .sort(),
+    ).toEqual(['job-0', 'job-10']);
+  });
+
   it('rejects a limit below 1, and names a fleet it cannot fit', () => {
     expect(() => shardJobs(jobs(3), 0)).toThrow('maxJobsPerStack must be at least 1');
     // Two jobs with one name always share a stack: no number of stacks fits them one per stack.
