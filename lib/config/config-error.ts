@@ -22,7 +22,11 @@ export class ConfigError extends Error {
 /** Formats a zod issue as `<entry>.<field>: <message>`; `entry` names the job/worker/environment. */
 export function describeIssue(entry: string, issue: z.core.$ZodIssue): string {
   const field = issue.path.map(String).join('.');
-  return field ? `${entry}.${field}: ${issue.message}` : `${entry}: ${issue.message}`;
+  // zod reports a record key that fails its schema as "Invalid key in record" and keeps
+  // the key schema's message (the fix) inside; show that one.
+  const message =
+    issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : issue.message;
+  return field ? `${entry}.${field}: ${message}` : `${entry}: ${message}`;
 }
 
 /** Parses `input` with `schema`, throwing a ConfigError that names `entry` and each field. */

@@ -169,9 +169,8 @@ export function parseEnvironments(
     for (let j = i + 1; j < names.length; j++) {
       const a = parsed[names[i]!]!;
       const b = parsed[names[j]!]!;
-      const ba = parseCidr(a.vpcCidr);
-      const bb = parseCidr(b.vpcCidr);
-      if (ba && bb && overlaps(ba, bb)) {
+      // Only environments that passed the schema are here, so both blocks parse.
+      if (overlaps(parseCidr(a.vpcCidr)!, parseCidr(b.vpcCidr)!)) {
         problems.push(
           `${b.name}.vpcCidr: "${b.vpcCidr}" overlaps ${a.name}.vpcCidr "${a.vpcCidr}": give each environment its own block so they can be peered or routed later`,
         );

@@ -26,8 +26,9 @@ export function fargateSizeProblem(cpu: number, memory: number): string | undefi
   if (!allowed.includes(memory)) {
     const lo = allowed[0]!;
     const hi = allowed[allowed.length - 1]!;
-    const step = allowed.length > 1 ? allowed[1]! - lo : 0;
-    return `memory ${memory} MiB does not fit cpu ${cpu} on Fargate: use ${lo}-${hi} MiB${step ? ` in steps of ${step}` : ''}`;
+    // Every cpu size allows several memory sizes, evenly spaced.
+    const step = allowed[1]! - lo;
+    return `memory ${memory} MiB does not fit cpu ${cpu} on Fargate: use ${lo}-${hi} MiB in steps of ${step}`;
   }
   return undefined;
 }

@@ -24,7 +24,10 @@ const jobFields = {
     .superRefine((expression, ctx) => {
       const problem = awsCronProblem(expression);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    })
+    // The check ignores spacing; Scheduler gets `cron(<this>)` verbatim, so deploy the form
+    // that was checked, not " 0 3 * * ? *" with its stray spaces.
+    .transform((expression) => expression.trim().split(/\s+/).join(' ')),
   timezone: z
     .string()
     .refine(isIanaTimeZone, { error: `is not a valid time zone: ${TIME_ZONE_HINT}` })

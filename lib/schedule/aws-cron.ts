@@ -94,7 +94,7 @@ export function awsCronProblem(expression: string): string | undefined {
     return `write the six fields without the "cron(...)" wrapper, e.g. "${expression.trim().replace(/^cron\(|\)$/g, '')}"`;
   }
   if (fields.length === 5) {
-    return `"${expression}" has 5 fields like a crontab line; AWS cron has 6 (minutes hours day-of-month month day-of-week year), e.g. "${suggestFromCrontab(fields)}"`;
+    return `"${expression}" has 5 fields like a crontab line; AWS cron has 6 (minutes hours day-of-month month day-of-week year), e.g. "${suggestFromCrontab(fields as [string, string, string, string, string])}"`;
   }
   if (fields.length !== 6) {
     return `"${expression}" has ${fields.length} fields; AWS cron has 6: minutes hours day-of-month month day-of-week year, e.g. "0 3 * * ? *"`;
@@ -140,8 +140,14 @@ export function parseAwsCron(expression: string): AwsCron {
 }
 
 /** A crontab line turned into the equivalent AWS form, for error messages. */
-function suggestFromCrontab([min, hour, dom, month, dow]: string[]): string {
-  const awsDow = (dow ?? '*').replace(/\d/g, (d) => String((Number(d) % 7) + 1));
+function suggestFromCrontab([min, hour, dom, month, dow]: readonly [
+  string,
+  string,
+  string,
+  string,
+  string,
+]): string {
+  const awsDow = dow.replace(/\d/g, (d) => String((Number(d) % 7) + 1));
   if (dow === '*' || dow === '?') return `${min} ${hour} ${dom} ${month} ? *`;
   return `${min} ${hour} ? ${month} ${awsDow} *`;
 }
@@ -220,16 +226,18 @@ function localParts(date: Date, timeZone: string): LocalDate {
   return { year: get('year'), month: get('month'), day: get('day') };
 }
 
-/** `15W`: the weekday nearest the 15th, within the month; `LW`: the month's last weekday. */
+/**
+ * `15W`: the weekday nearest the 15th, within the month. `LW`, the month's last weekday, is
+ * the same rule on the last day: a Saturday moves back one day, a Sunday (the month's end)
+ * back two.
+ */
 function matchesWeekdayRule(rule: string, date: LocalDate): boolean {
   const daysInMonth = new Date(Date.UTC(date.year, date.month, 0)).getUTCDate();
   const weekday = (day: number) => new Date(Date.UTC(date.year, date.month - 1, day)).getUTCDay();
   return rule.split(',').some((item) => {
     let target = item === 'LW' ? daysInMonth : Number(item.replace('W', ''));
     if (target > daysInMonth) return false;
-    if (item === 'LW') {
-      while (weekday(target) === 0 || weekday(target) === 6) target--;
-    } else if (weekday(target) === 6) {
+    if (weekday(target) === 6) {
       target = target === 1 ? 3 : target - 1;
     } else if (weekday(target) === 0) {
       target = target === daysInMonth ? target - 2 : target + 1;

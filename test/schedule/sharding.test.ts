@@ -35,3 +35,43 @@ describe('shardJobs', () => {
     });
   });
 });
+
+describe('shardJobs limits', () => {
+  it('fills a stack up to the limit exactly before splitting', () => {
+    expect(shardJobs(jobs(150), 150)).toHaveLength(1);
+    expect(shardJobs(jobs(151), 150).length).toBeGreaterThan(1);
+  });
+
+  it('splits until every stack fits, not just one', () => {
+    const shards = shardJobs(jobs(64, 'x'), 3);
+    expect(shards.every((s) => s.length <= 3)).toBe(true);
+    expect(shards.flat()).toHaveLength(64);
+  });
+
+  it('puts one job per stack when asked to', () => {
+    const shards = shardJobs(jobs(2), 1);
+    expect(shards.every((s) => s.length <= 1)).toBe(true);
+    expect(shards.flat()).toHaveLength(2);
+  });
+
+  it('keeps doubling while there are no more stacks than jobs', () => {
+    // job-0 and job-10 share a stack of two but not of four.
+    const shards = shardJobs([{ name: 'job-0' }, { name: 'job-10' }], 1);
+    expect(shards).toHaveLength(4);
+    expect(
+      shards
+        .flat()
+        .map((j) => j.name)
+        .sort(),
+    ).toEqual(['job-0', 'job-10']);
+  });
+
+  it('rejects a limit below 1, and names a fleet it cannot fit', () => {
+    expect(() => shardJobs(jobs(3), 0)).toThrow('maxJobsPerStack must be at least 1');
+    // Two jobs with one name always share a stack: no number of stacks fits them one per stack.
+    expect(() => shardJobs([{ name: 'same' }, { name: 'same' }], 1)).toThrow(
+      'cannot fit 2 jobs in stacks of 1',
+    );
+    expect(shardJobs([], 1)).toEqual([[]]);
+  });
+});
