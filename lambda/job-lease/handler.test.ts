@@ -2,7 +2,8 @@ import { DescribeExecutionCommand, SFNClient, StopExecutionCommand } from '@aws-
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { mockAws } from '../../test/support/aws-mock';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { lambdaOutput } from '../../test/support/lambda-output';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { jobRunnerInput } from '../../lib/schedule/runner-input';
 import { scheduledJob } from '../../test/support/fixtures';
 import { handle, handler } from './handler';
@@ -18,14 +19,7 @@ const deps = {
 const arn = 'arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:exec-1';
 const input = jobRunnerInput('sandbox', scheduledJob(), 'schedule', '2026-11-23T03:00:00Z');
 
-let stdout: MockInstance<typeof process.stdout.write>;
-let stderr: MockInstance<typeof process.stderr.write>;
-/** The function's log entries, one JSON document a line. */
-const logs = () =>
-  [...stdout.mock.calls, ...stderr.mock.calls]
-    .flatMap(([chunk]) => String(chunk).split('\n'))
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const { documents: logs } = lambdaOutput();
 const redrive = {
   source: 'aws.states',
   detail: { executionArn: arn, input: JSON.stringify(input), redriveCount: 1 },
@@ -35,8 +29,6 @@ beforeEach(() => {
   ddbMock.reset();
   sfnMock.reset();
   ddbMock.on(TransactWriteCommand).resolves({});
-  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 });
 afterEach(() => {
   vi.unstubAllEnvs();

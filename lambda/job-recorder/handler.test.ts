@@ -1,8 +1,9 @@
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { jobRunnerInput } from '../../lib/schedule/runner-input';
 import { mockAws } from '../../test/support/aws-mock';
+import { lambdaOutput } from '../../test/support/lambda-output';
 import { scheduledJob } from '../../test/support/fixtures';
 import { handler } from './handler';
 import type { RecorderEvent } from './record';
@@ -24,18 +25,7 @@ const event: RecorderEvent = {
   endedAt: '2026-11-23T03:00:31.000Z',
 };
 
-let stdout: MockInstance<typeof process.stdout.write>;
-let stderr: MockInstance<typeof process.stderr.write>;
-/** What the function wrote, one JSON document a line: EMF metrics and log entries. */
-const lines = () =>
-  [...stdout.mock.calls, ...stderr.mock.calls]
-    .map(([chunk]) => String(chunk))
-    .flatMap((s) =>
-      s
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-    );
+const { documents: lines, stdoutChunks } = lambdaOutput();
 
 beforeEach(() => {
   ddbMock.reset();
@@ -43,8 +33,6 @@ beforeEach(() => {
   ddbMock.on(PutCommand).resolves({});
   ddbMock.on(DeleteCommand).resolves({});
   eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
-  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   vi.stubEnv('TABLE_NAME', 'sandbox-batch-jobs');
   vi.stubEnv('EVENT_BUS_NAME', 'sandbox-bus');
   vi.stubEnv('ENVIRONMENT', 'sandbox');
@@ -69,7 +57,7 @@ describe('job-recorder handler (the Lambda entry point)', () => {
 
   it('prints one EMF line on stdout (CloudWatch reads metrics from there) and logs the outcome', async () => {
     await handler(event);
-    const written = stdout.mock.calls.map(([chunk]) => String(chunk));
+    const written = stdoutChunks();
     const emf = written.find((s) => s.includes('CloudWatchMetrics'));
     expect(emf).toMatch(/\n$/); // one line per document, or CloudWatch drops the metrics
     expect(lines()).toEqual(

@@ -1,7 +1,8 @@
 import { DescribeTasksCommand, ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockAws } from '../../test/support/aws-mock';
+import { lambdaOutput } from '../../test/support/lambda-output';
 import { handle, handler } from './handler';
 
 const ecsMock = mockAws(ECSClient);
@@ -18,14 +19,7 @@ const deps = {
 };
 const stop = { action: 'stop', executionArn: execution, reason: 'Job timeout reached' };
 
-let stdout: MockInstance<typeof process.stdout.write>;
-let stderr: MockInstance<typeof process.stderr.write>;
-/** The function's log entries, one JSON document a line. */
-const logs = () =>
-  [...stdout.mock.calls, ...stderr.mock.calls]
-    .flatMap(([chunk]) => String(chunk).split('\n'))
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const { documents: logs } = lambdaOutput();
 
 beforeEach(() => {
   ecsMock.reset();
@@ -44,8 +38,6 @@ beforeEach(() => {
       },
     ],
   });
-  stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 });
 afterEach(() => {
   vi.useRealTimers();
