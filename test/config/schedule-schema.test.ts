@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config';
-import { parseSchedules, type ScheduledJobInput } from '../../lib/config/schedule-schema';
+import { parseSchedules } from '../../lib/config/schedule-schema';
 import { problemsOf } from '../support/config-problems';
+import { jobInput } from '../support/fixtures';
 
-/** Built here, not read from config/: editing the shipped schedules never breaks these tests. */
-const job: ScheduledJobInput = {
-  name: 'nightly-report',
-  description: 'Builds the nightly report',
-  owner: 'sre',
-  cron: '0 3 * * ? *',
-  command: ['node', 'main.js', 'report'],
-  timeout: '30m',
-};
+const job = jobInput;
 
 const context = {
   environment: 'staging',

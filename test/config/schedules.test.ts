@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { configFiles, loadConfig } from '../../lib/config';
 import { problemsOf } from '../support/config-problems';
-import type { ScheduledJobInput } from '../../lib/config/schedule-schema';
+import { jobInput } from '../support/fixtures';
 
-const job: ScheduledJobInput = {
-  name: 'nightly-report',
-  description: 'Builds the nightly report',
-  owner: 'sre',
-  cron: '0 3 * * ? *',
-  command: ['node', 'main.js', 'report'],
-  timeout: '30m',
-};
+const job = jobInput;
 
 function loadWith(schedules: unknown[], env = 'sandbox') {
   return loadConfig(env, { ...configFiles, schedules });

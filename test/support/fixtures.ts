@@ -1,4 +1,5 @@
 import type { ScheduledJobConfig } from '../../lib/config';
+import type { ScheduledJobInput } from '../../lib/config/schedule-schema';
 
 /** A valid, parsed job with every default filled in; tests override what they are about. */
 export function scheduledJob(overrides: Partial<ScheduledJobConfig> = {}): ScheduledJobConfig {
@@ -23,3 +24,17 @@ export function scheduledJob(overrides: Partial<ScheduledJobConfig> = {}): Sched
     ...overrides,
   };
 }
+
+/**
+ * A job as an operator writes it in config/schedules.ts, with only the required fields:
+ * config tests build on it rather than reading config/, so editing the shipped schedules
+ * never breaks them.
+ */
+export const jobInput: ScheduledJobInput = {
+  name: 'nightly-report',
+  description: 'Builds the nightly report',
+  owner: 'sre',
+  cron: '0 3 * * ? *',
+  command: ['node', 'main.js', 'report'],
+  timeout: '30m',
+};
