@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { StackTemplate } from '../contract/iam/cfn';
 import type { CloudFormationFindings } from './validation-report';
 
 /**
@@ -8,19 +9,10 @@ import type { CloudFormationFindings } from './validation-report';
 export const CONFIGURATION_NAMES = ['tooling', 'sandbox', 'staging', 'production'] as const;
 export type ConfigurationName = (typeof CONFIGURATION_NAMES)[number];
 
-/** One stack of a synthesized configuration, as deployed. */
-export interface SynthesizedStack {
-  /** Construct path from the app: `Network`, or `staging/Network` inside a pipeline stage. */
-  readonly path: string;
-  readonly stackName: string;
-  readonly account: string;
-  readonly region: string;
-  readonly template: Record<string, unknown>;
-}
-
 /** What one synthesis of a configuration produced, as plain JSON. */
 export interface SynthesisResult {
-  readonly stacks: SynthesizedStack[];
+  /** Every stack, as deployed (the contract tests' shape: path, name, account, region, template). */
+  readonly stacks: StackTemplate[];
   /** cdk-nag AwsSolutions findings as `<rule> at <construct path>`; empty when clean. */
   readonly nagFindings: string[];
   /** Control Tower (cfn-guard) findings as `<control> <rule> at <construct path>`; empty when clean. */
