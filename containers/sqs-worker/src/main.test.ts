@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockAws } from '../../../test/support/aws-mock';
@@ -8,7 +9,9 @@ const sqsMock = mockAws(SQSClient);
 const env = {
   WORKER_NAME: 'order-events-relay',
   QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/111111111111/sandbox-order-events-relay',
+  ENVIRONMENT_NAME: 'sandbox',
   VISIBILITY_TIMEOUT_SECONDS: '120',
+  MAX_PROCESSING_SECONDS: '30',
   TARGET_URL: 'https://partner.example.com/hooks',
   TARGET_TOKEN: 'token',
 };
@@ -19,7 +22,7 @@ beforeEach(() => {
   sqsMock.reset();
   sqsMock.on(DeleteMessageCommand).resolves({});
 });
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => vi.useRealTimers());
 
 describe('main', () => {
   it.each([
@@ -30,7 +33,37 @@ describe('main', () => {
       'a bad visibility timeout',
       ['webhook-relay'],
       { ...env, VISIBILITY_TIMEOUT_SECONDS: '2m' },
-      /VISIBILITY_TIMEOUT_SECONDS must be a whole number/,
+      /^VISIBILITY_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 43200, got "2m"$/,
+    ],
+    [
+      'a missing deadline',
+      ['webhook-relay'],
+      { ...env, MAX_PROCESSING_SECONDS: undefined },
+      /^environment variable MAX_PROCESSING_SECONDS is required$/,
+    ],
+    [
+      'a deadline not below the visibility timeout',
+      ['webhook-relay'],
+      { ...env, MAX_PROCESSING_SECONDS: '120' },
+      /^MAX_PROCESSING_SECONDS \(120\) must be below VISIBILITY_TIMEOUT_SECONDS \(120\)/,
+    ],
+    [
+      'a long poll longer than SQS allows',
+      ['webhook-relay'],
+      { ...env, RECEIVE_WAIT_SECONDS: '21' },
+      /^RECEIVE_WAIT_SECONDS must be a whole number of seconds from 0 to 20, got "21"$/,
+    ],
+    [
+      'a missing environment name',
+      ['webhook-relay'],
+      { ...env, ENVIRONMENT_NAME: '' },
+      /ENVIRONMENT_NAME is required/,
+    ],
+    [
+      'a missing worker name',
+      ['webhook-relay'],
+      { ...env, WORKER_NAME: undefined },
+      /WORKER_NAME is required/,
     ],
   ])('exits 2 on %s without polling', async (_, argv, environment, message) => {
     const l = log();
@@ -47,7 +80,9 @@ describe('main', () => {
     sqsMock.on(ReceiveMessageCommand).callsFake(() => {
       if (served) return new Promise(() => undefined); // long poll, until aborted
       served = true;
-      return { Messages: [{ MessageId: 'm1', ReceiptHandle: 'rh-1', Body: JSON.stringify(event) }] };
+      const Body = JSON.stringify(event);
+      const MD5OfBody = createHash('md5').update(Body).digest('hex');
+      return { Messages: [{ MessageId: 'm1', ReceiptHandle: 'rh-1', Body, MD5OfBody }] };
     });
     const signals = new EventEmitter();
     const exit = main(['webhook-relay'], env, { log: log(), signals });
@@ -72,6 +107,47 @@ describe('main', () => {
     const exit = main(['webhook-relay'], env, { log: log(), signals });
     await vi.waitFor(() => expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1));
     signals.emit('SIGINT');
+    await expect(exit).resolves.toBe(0);
+  });
+
+  it('polls with the configured wait and deadline, and writes metrics for this environment and worker', async () => {
+    vi.useFakeTimers();
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => new Promise(() => undefined));
+    const lines: string[] = [];
+    const signals = new EventEmitter();
+    const exit = main(
+      ['webhook-relay'],
+      { ...env, RECEIVE_WAIT_SECONDS: '0' },
+      {
+        log: log(),
+        signals,
+        writeMetrics: (line) => lines.push(line),
+      },
+    );
+    await vi.advanceTimersByTimeAsync(5_000); // a 0 s poll with no answer after 5 s is a stall
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args[0].input).toMatchObject({
+      WaitTimeSeconds: 0,
+      VisibilityTimeout: 120,
+    });
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      {
+        _aws: {
+          Timestamp: expect.any(Number) as unknown,
+          CloudWatchMetrics: [
+            {
+              Namespace: 'BatchPlatform/Workers',
+              Dimensions: [['Environment', 'Worker']],
+              Metrics: [{ Name: 'ReceiveStalls', Unit: 'Count' }],
+            },
+          ],
+        },
+        Environment: 'sandbox',
+        Worker: 'order-events-relay',
+        ReceiveStalls: 1,
+      },
+    ]);
+    signals.emit('SIGTERM');
+    await vi.advanceTimersByTimeAsync(0);
     await expect(exit).resolves.toBe(0);
   });
 });

@@ -1,6 +1,8 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { type SQSClient } from '@aws-sdk/client-sqs';
 import { webhookRelay } from './handlers/webhook-relay';
 import { jsonLog, type Log } from './log';
+import { emitMetrics } from './metrics';
+import { sqsClient } from './sqs-client';
 import { Worker, type Handler } from './worker';
 
 const handlers: Record<string, (env: NodeJS.ProcessEnv) => Handler> = {
@@ -14,6 +16,48 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+/** A whole number of seconds from the environment, within bounds. */
+function seconds(env: NodeJS.ProcessEnv, name: string, min: number, max: number, fallback?: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    if (fallback === undefined) throw new Error(`environment variable ${name} is required`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number of seconds from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** What the task definition passes (lib/constructs/worker-service.ts), validated. */
+interface Settings {
+  readonly queueUrl: string;
+  readonly worker: string;
+  readonly environment: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxProcessingSeconds: number;
+  readonly receiveWaitSeconds: number;
+}
+
+function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const visibilityTimeoutSeconds = seconds(env, 'VISIBILITY_TIMEOUT_SECONDS', 1, 43_200);
+  const maxProcessingSeconds = seconds(env, 'MAX_PROCESSING_SECONDS', 1, 43_200);
+  if (maxProcessingSeconds >= visibilityTimeoutSeconds) {
+    throw new Error(
+      `MAX_PROCESSING_SECONDS (${maxProcessingSeconds}) must be below VISIBILITY_TIMEOUT_SECONDS (${visibilityTimeoutSeconds}): a handler still running when its message reappears could run twice`,
+    );
+  }
+  return {
+    queueUrl: required(env, 'QUEUE_URL'),
+    worker: required(env, 'WORKER_NAME'),
+    environment: required(env, 'ENVIRONMENT_NAME'),
+    visibilityTimeoutSeconds,
+    maxProcessingSeconds,
+    receiveWaitSeconds: seconds(env, 'RECEIVE_WAIT_SECONDS', 0, 20, 20),
+  };
+}
+
 /** What `main` takes from the process; tests pass their own. */
 export interface MainDeps {
   /** @default a client for the task's region and role */
@@ -22,11 +66,17 @@ export interface MainDeps {
   readonly signals?: Pick<NodeJS.EventEmitter, 'once'>;
   /** @default JSON lines on stdout, tagged with WORKER_NAME */
   readonly log?: Log;
+  /** Where metric lines go. @default stdout, which awslogs ships to CloudWatch */
+  readonly writeMetrics?: (line: string) => void;
 }
 
 /**
  * Entry point: `node main.js <handler>`. Returns the exit code: 0 after a clean shutdown on
  * SIGTERM (ECS stopping the task, a deploy, a Spot interruption), 2 on a configuration error.
+ *
+ * Environment: QUEUE_URL, WORKER_NAME, ENVIRONMENT_NAME, VISIBILITY_TIMEOUT_SECONDS,
+ * MAX_PROCESSING_SECONDS (the handler's deadline, below the visibility timeout), optionally
+ * RECEIVE_WAIT_SECONDS (long-poll wait, default 20), and the handler's own variables.
  */
 export async function main(
   argv: readonly string[],
@@ -41,26 +91,25 @@ export async function main(
     return 2;
   }
   let handler: Handler;
-  let queueUrl: string;
-  const visibilityTimeoutSeconds = Number(env['VISIBILITY_TIMEOUT_SECONDS'] ?? '30');
+  let settings: Settings;
   try {
     handler = makeHandler(env);
-    queueUrl = required(env, 'QUEUE_URL');
-    if (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 1) {
-      throw new Error(
-        `VISIBILITY_TIMEOUT_SECONDS must be a whole number of seconds, got "${env['VISIBILITY_TIMEOUT_SECONDS']}"`,
-      );
-    }
+    settings = readSettings(env);
   } catch (error) {
     log.error((error as Error).message);
     return 2;
   }
+  const write = deps.writeMetrics ?? ((line: string) => process.stdout.write(line));
   const worker = new Worker({
-    sqs: deps.sqs ?? new SQSClient({}),
-    queueUrl,
+    sqs: deps.sqs ?? sqsClient(settings.receiveWaitSeconds),
     handler,
     log,
-    visibilityTimeoutSeconds,
+    queueUrl: settings.queueUrl,
+    visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+    maxProcessingSeconds: settings.maxProcessingSeconds,
+    receiveWaitSeconds: settings.receiveWaitSeconds,
+    metrics: (values) =>
+      emitMetrics({ environment: settings.environment, worker: settings.worker, write }, values),
   });
   const signals = deps.signals ?? process;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

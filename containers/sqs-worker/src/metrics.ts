@@ -31,7 +31,9 @@ export const WORKER_METRICS = {
 
 export type WorkerMetricName = Exclude<
   (typeof WORKER_METRICS)[keyof typeof WORKER_METRICS],
-  typeof WORKER_METRICS.namespace | typeof WORKER_METRICS.environmentDimension | typeof WORKER_METRICS.workerDimension
+  | typeof WORKER_METRICS.namespace
+  | typeof WORKER_METRICS.environmentDimension
+  | typeof WORKER_METRICS.workerDimension
 >;
 
 /** Where the metric lines go and which worker they describe. */

@@ -5,16 +5,34 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
+import { createHash } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import { mockAws } from '../../../test/support/aws-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { webhookRelay } from './handlers/webhook-relay';
-import { RECEIVE_RETRY_MS, Worker, type Handler } from './worker';
+import {
+  DeadlineExceeded,
+  GAUGE_INTERVAL_MS,
+  RECEIVE_RETRY_MS,
+  RECEIVE_WATCHDOG_MARGIN_MS,
+  Worker,
+  type Handler,
+} from './worker';
 
 const sqsMock = mockAws(SQSClient);
 const sqs = new SQSClient({ region: 'ap-northeast-1' });
 const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-const msg = (id: string): Message => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: `{"id":"${id}"}` });
+const metrics = vi.fn();
+const md5 = (body: string) => createHash('md5').update(body).digest('hex');
+/** A message as SQS returns it, with the MD5 of its body. */
+const withBody = (id: string, Body: string, extra: Partial<Message> = {}): Message => ({
+  MessageId: id,
+  ReceiptHandle: `rh-${id}`,
+  Body,
+  MD5OfBody: md5(Body),
+  ...extra,
+});
+const msg = (id: string) => withBody(id, `{"id":"${id}"}`);
 const deleted = () => sqsMock.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle);
 
 /** Answers the first receive with `batch`, then long-polls until aborted, as SQS does. */
@@ -35,7 +53,9 @@ function worker(handler: Handler, overrides: Partial<ConstructorParameters<typeo
     queueUrl: 'https://sqs/q',
     handler,
     log,
-    visibilityTimeoutSeconds: 60,
+    metrics,
+    visibilityTimeoutSeconds: 600,
+    maxProcessingSeconds: 500,
     ...overrides,
   });
 }
@@ -110,23 +130,6 @@ describe('Worker', () => {
     expect(log.warn).toHaveBeenCalledWith(expect.stringContaining('abandoning'), { abandoned: 2 });
   });
 
-  it('keeps a long message invisible by extending its visibility while it runs', async () => {
-    vi.useFakeTimers();
-    queueWith([msg('long')]);
-    let finish!: () => void;
-    const w = worker(() => new Promise<void>((resolve) => (finish = resolve)));
-    const running = w.run();
-    await vi.advanceTimersByTimeAsync(0);
-    await vi.advanceTimersByTimeAsync(95_000); // visibility 60 s: extended at 30, 60, 90 s
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual(
-      Array(3).fill({ QueueUrl: 'https://sqs/q', ReceiptHandle: 'rh-long', VisibilityTimeout: 60 }),
-    );
-    finish();
-    await vi.advanceTimersByTimeAsync(0);
-    await w.stop();
-    await running;
-    expect(deleted()).toEqual(['rh-long']);
-  });
   it('abandons by the deadline even when every slot holds a handler that never settles', async () => {
     vi.useFakeTimers();
     queueWith([msg('stuck')]);
@@ -146,13 +149,8 @@ describe('Worker', () => {
     const target = vi.fn(() => Promise.resolve(new Response(null, { status: 200 })));
     const valid = { eventId: 'e-1', type: 'order.created', payload: {} };
     queueWith([
-      { MessageId: 'good', ReceiptHandle: 'rh-good', Body: JSON.stringify(valid) },
-      {
-        MessageId: 'bad',
-        ReceiptHandle: 'rh-bad',
-        Body: '{"type":"order.created"}',
-        Attributes: { ApproximateReceiveCount: '2' },
-      },
+      withBody('good', JSON.stringify(valid)),
+      withBody('bad', '{"type":"order.created"}', { Attributes: { ApproximateReceiveCount: '2' } }),
     ]);
     const w = worker(webhookRelay({ targetUrl: 'https://t/hook', token: 't', fetch: target }));
     const running = w.run();
@@ -215,12 +213,214 @@ describe('Worker', () => {
     const w = worker(() => Promise.resolve());
     const running = w.run();
     await vi.waitFor(() => expect(polls).toBe(51));
-    const options = (sqsMock.commandCalls(ReceiveMessageCommand).at(-1)!.args as unknown[])[1] as {
-      abortSignal: AbortSignal;
-    };
-    // One listener for the poll in progress; 50 finished polls must have removed theirs.
-    expect(getEventListeners(options.abortSignal, 'abort')).toHaveLength(1);
+    // The worker-wide stop signal lives as long as the process: one listener for the poll in
+    // progress, none left behind by the 50 finished ones.
+    const polling = (w as unknown as { polling: AbortController }).polling.signal;
+    expect(getEventListeners(polling, 'abort')).toHaveLength(1);
     await w.stop();
     await running;
+  });
+
+  it("asks for the visibility timeout on every receive and never changes a message's visibility", async () => {
+    queueWith([msg('a')]);
+    const w = worker(() => Promise.resolve(), { visibilityTimeoutSeconds: 480, maxProcessingSeconds: 300 });
+    const running = w.run();
+    await vi.waitFor(() => expect(deleted()).toEqual(['rh-a']));
+    await w.stop();
+    await running;
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args[0].input).toEqual({
+      QueueUrl: 'https://sqs/q',
+      MaxNumberOfMessages: 5,
+      WaitTimeSeconds: 20,
+      VisibilityTimeout: 480,
+      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+    });
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+  });
+
+  it('refuses a deadline that is not below the visibility timeout', () => {
+    expect(() =>
+      worker(() => Promise.resolve(), { visibilityTimeoutSeconds: 60, maxProcessingSeconds: 60 }),
+    ).toThrow('maxProcessingSeconds (60) must be above 0 and below the visibility timeout (60)');
+    expect(() => worker(() => Promise.resolve(), { maxProcessingSeconds: 0 })).toThrow(/must be above 0/);
+    expect(() =>
+      worker(() => Promise.resolve(), { visibilityTimeoutSeconds: 60, maxProcessingSeconds: 59 }),
+    ).not.toThrow();
+  });
+
+  describe('deadline (maxProcessingTime)', () => {
+    it('aborts the handler exactly at maxProcessingSeconds and leaves its message for redelivery', async () => {
+      vi.useFakeTimers();
+      queueWith([withBody('hung', '{}', { Attributes: { ApproximateReceiveCount: '1' } })]);
+      let signal!: AbortSignal;
+      const w = worker(
+        (_body, s) =>
+          new Promise<void>((_resolve, reject) => {
+            signal = s;
+            s.addEventListener('abort', () => reject(new Error('aborted')));
+          }),
+        { visibilityTimeoutSeconds: 90, maxProcessingSeconds: 30 },
+      );
+      const running = w.run();
+      await vi.advanceTimersByTimeAsync(30_000 - 1);
+      expect(signal.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(signal.aborted).toBe(true);
+      expect(signal.reason).toBeInstanceOf(DeadlineExceeded);
+      expect(log.error).toHaveBeenCalledWith(
+        'maxProcessingTime reached: handler aborted, message left for redelivery',
+        { event: 'message-timed-out', id: 'hung', receiveCount: '1', maxProcessingSeconds: 30 },
+      );
+      // The abort's rejection is not logged a second time as a failure.
+      expect(log.error).not.toHaveBeenCalledWith('message failed; left for redelivery', expect.anything());
+      expect(metrics).toHaveBeenCalledWith({ MessagesTimedOut: 1 });
+      await w.stop();
+      await running;
+      expect(deleted()).toEqual([]);
+    });
+
+    it('lets a handler use its whole budget: 4 minutes on a 5-minute worker is done and deleted', async () => {
+      vi.useFakeTimers();
+      queueWith([msg('long')]);
+      let aborted = false;
+      const w = worker(
+        (_body, signal) =>
+          new Promise<void>((resolve) => {
+            signal.addEventListener('abort', () => (aborted = true));
+            setTimeout(resolve, 240_000);
+          }),
+        { visibilityTimeoutSeconds: 480, maxProcessingSeconds: 300 },
+      );
+      const running = w.run();
+      await vi.advanceTimersByTimeAsync(240_000);
+      expect(deleted()).toEqual(['rh-long']);
+      expect(aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(300_000); // the cleared deadline never fires afterwards
+      expect(metrics).not.toHaveBeenCalledWith({ MessagesTimedOut: 1 });
+      await w.stop();
+      await running;
+    });
+
+    it('reports a handler that ignored its abort as overdue every minute, and frees nothing for it', async () => {
+      vi.useFakeTimers();
+      queueWith([msg('stuck')]);
+      const w = worker(() => new Promise<void>(() => undefined), {
+        visibilityTimeoutSeconds: 30,
+        maxProcessingSeconds: 20,
+        concurrency: 1,
+      });
+      const running = w.run();
+      await vi.advanceTimersByTimeAsync(GAUGE_INTERVAL_MS);
+      // 60 s in, more than twice the 20 s deadline
+      expect(metrics).toHaveBeenCalledWith({ MessagesInFlight: 1, MessagesOverdue: 1 });
+      expect(log.error).toHaveBeenCalledWith(
+        'handler still running after twice maxProcessingTime; it ignored its abort',
+        { event: 'message-overdue', id: 'stuck', runningSeconds: 60 },
+      );
+      expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1); // its slot is still taken
+      const stopping = w.stop();
+      await vi.advanceTimersByTimeAsync(120_000);
+      await stopping;
+      await running;
+    });
+
+    it('does not count a handler as overdue before twice its deadline', async () => {
+      vi.useFakeTimers();
+      queueWith([msg('slow')]);
+      const w = worker(() => new Promise<void>(() => undefined), {
+        visibilityTimeoutSeconds: 60,
+        maxProcessingSeconds: 30,
+      });
+      const running = w.run();
+      await vi.advanceTimersByTimeAsync(GAUGE_INTERVAL_MS); // exactly 2 x 30 s: not yet
+      expect(metrics).toHaveBeenCalledWith({ MessagesInFlight: 1, MessagesOverdue: 0 });
+      const stopping = w.stop();
+      await vi.advanceTimersByTimeAsync(120_000);
+      await stopping;
+      await running;
+    });
+  });
+
+  it('never starts a second copy of a message still running here, and deletes it with the newest receipt', async () => {
+    const first = msg('m');
+    const again = { ...first, ReceiptHandle: 'rh-m-2', Attributes: { ApproximateReceiveCount: '2' } };
+    let receives = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      receives += 1;
+      if (receives === 1) return { Messages: [first] };
+      if (receives === 2) return { Messages: [again] };
+      return new Promise(() => undefined);
+    });
+    let finish!: () => void;
+    const handler = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
+    const w = worker(handler);
+    const running = w.run();
+    await vi.waitFor(() => expect(receives).toBe(3));
+
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(log.warn).toHaveBeenCalledWith(
+      'received again while still in progress here; not started a second time',
+      expect.objectContaining({ event: 'redelivery-held', id: 'm', receiveCount: '2' }),
+    );
+    expect(metrics).toHaveBeenCalledWith({ RedeliveriesHeld: 1 });
+    finish();
+    await vi.waitFor(() => expect(deleted()).toEqual(['rh-m-2']));
+    await w.stop();
+    await running;
+  });
+
+  it('leaves only the corrupt member of a batch, and handles the others', async () => {
+    const corrupt = { ...msg('b'), MD5OfBody: md5('something else') };
+    queueWith([msg('a'), corrupt, msg('c')]);
+    const handler = vi.fn((_body: string) => Promise.resolve());
+    const w = worker(handler);
+    const running = w.run();
+    await vi.waitFor(() => expect(deleted().sort()).toEqual(['rh-a', 'rh-c']));
+    await w.stop();
+    await running;
+
+    expect(handler.mock.calls.map(([body]) => body)).toEqual(['{"id":"a"}', '{"id":"c"}']);
+    expect(log.error).toHaveBeenCalledWith('body does not match its MD5; not handled, left for redelivery', {
+      event: 'corrupt-message',
+      id: 'b',
+      receiveCount: undefined,
+    });
+    expect(metrics).toHaveBeenCalledWith({ CorruptMessages: 1 });
+  });
+
+  it('treats a message without an MD5 as corrupt, as the SDK does', async () => {
+    queueWith([{ MessageId: 'x', ReceiptHandle: 'rh-x', Body: '{}' }]);
+    const handler = vi.fn(() => Promise.resolve());
+    const w = worker(handler);
+    const running = w.run();
+    await vi.waitFor(() => expect(metrics).toHaveBeenCalledWith({ CorruptMessages: 1 }));
+    await w.stop();
+    await running;
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('abandons a receive that outlives its long poll, says so, and polls again at once', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      calls += 1;
+      return new Promise(() => undefined); // a connection nobody answers; the mock ignores aborts
+    });
+    const w = worker(() => Promise.resolve(), { receiveWaitSeconds: 20 });
+    const running = w.run();
+    await vi.advanceTimersByTimeAsync(20_000 + RECEIVE_WATCHDOG_MARGIN_MS - 1);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toBe(2);
+    expect(log.error).toHaveBeenCalledWith(expect.stringContaining('receive got no answer within 25 s'), {
+      event: 'receive-stalled',
+    });
+    expect(metrics).toHaveBeenCalledWith({ ReceiveStalls: 1 });
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args[0].input.WaitTimeSeconds).toBe(20);
+    const stopping = w.stop();
+    await vi.advanceTimersByTimeAsync(0);
+    await stopping;
+    await running;
+    expect(metrics).toHaveBeenCalledTimes(1); // SIGTERM during a poll is not a stall
   });
 });

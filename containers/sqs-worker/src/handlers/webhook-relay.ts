@@ -12,8 +12,6 @@ export interface WebhookRelayOptions {
   readonly targetUrl: string;
   readonly token: string;
   readonly fetch?: typeof fetch;
-  /** Per-request timeout. @default 15_000 */
-  readonly timeoutMs?: number;
 }
 
 /**
@@ -21,6 +19,9 @@ export interface WebhookRelayOptions {
  * so a message SQS delivers twice is applied once by a target that honours the key.
  * A malformed body or a non-2xx answer rejects: the message stays on the queue and, after
  * maxReceiveCount attempts, lands in the dead-letter queue, where it can be inspected.
+ *
+ * The call has no timeout of its own: the worker aborts `signal` at the worker's
+ * maxProcessingTime, the one deadline config declares and the queue's visibility allows for.
  */
 export function webhookRelay(options: WebhookRelayOptions): Handler {
   const doFetch = options.fetch ?? fetch;
@@ -46,7 +47,7 @@ export function webhookRelay(options: WebhookRelayOptions): Handler {
         'idempotency-key': message.eventId,
       },
       body: JSON.stringify(message),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)]),
+      signal,
     });
     if (!response.ok) throw new Error(`target answered ${response.status} for event ${message.eventId}`);
   };
