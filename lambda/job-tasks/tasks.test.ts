@@ -129,13 +129,29 @@ describe('stopExecutionTasks', () => {
     });
   });
 
-  it('a failure other than MISSING, or one without an ARN, is never reported as a stopped task', async () => {
+  it('a task whose state ECS did not give (another failure, or no answer) is unknown, never stopped', async () => {
+    sfnMock.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        submitted({ Tasks: [{ TaskArn: task('a') }, { TaskArn: task('b') }, { TaskArn: task('c') }] }),
+      ],
+    });
     ecsMock.on(DescribeTasksCommand).resolves({
       tasks: [{ taskArn: task('a'), lastStatus: 'STOPPED' }],
       failures: [{ arn: task('b'), reason: 'ACCESS_DENIED' }, { reason: 'MISSING' }],
     });
-    const { tasks } = await stopExecutionTasks(execution, 'x', deps);
-    expect(tasks).toEqual([{ taskArn: task('a'), lastStatus: 'STOPPED' }]);
+    expect(await stopExecutionTasks(execution, 'x', deps)).toEqual({
+      tasks: [
+        { taskArn: task('a'), lastStatus: 'STOPPED' },
+        { taskArn: task('b'), lastStatus: 'UNKNOWN (ACCESS_DENIED)' },
+        { taskArn: task('c'), lastStatus: 'UNKNOWN (not in the answer)' },
+      ],
+      allStopped: false,
+    });
+    // Stop is still asked for: a task that cannot be seen may well be running.
+    expect(ecsMock.commandCalls(StopTaskCommand).map((c) => c.args[0].input.task)).toEqual([
+      task('b'),
+      task('c'),
+    ]);
   });
 
   it('stops only the tasks still running, and waits for all of them, no longer than needed', async () => {

@@ -78,16 +78,21 @@ export async function stopExecutionTasks(
   return { tasks, allStopped: tasks.every((t) => t.lastStatus === 'STOPPED') };
 }
 
+/**
+ * The status of every task asked about. ECS forgets a task about an hour after it stops, so
+ * MISSING means long gone. Any other failure (throttling, access), or no answer at all for a
+ * task, leaves its state unknown: it counts as not stopped, so a caller never promises that
+ * nothing of a run is still working on a guess.
+ */
 async function describe(taskArns: string[], deps: TasksDeps) {
   const { tasks = [], failures = [] } = await deps.ecs.send(
     new DescribeTasksCommand({ cluster: deps.cluster, tasks: taskArns }),
   );
-  // ECS forgets a task about an hour after it stops: MISSING means long gone.
-  const missing = failures
-    .filter((f) => f.reason === 'MISSING' && f.arn)
-    .map((f) => ({ taskArn: f.arn!, lastStatus: 'STOPPED' }));
-  return [
-    ...tasks.map((t) => ({ taskArn: t.taskArn ?? '', lastStatus: t.lastStatus ?? 'UNKNOWN' })),
-    ...missing,
-  ];
+  return taskArns.map((taskArn) => {
+    const described = tasks.find((t) => t.taskArn === taskArn);
+    if (described) return { taskArn, lastStatus: described.lastStatus ?? 'UNKNOWN' };
+    const failure = failures.find((f) => f.arn === taskArn);
+    if (failure?.reason === 'MISSING') return { taskArn, lastStatus: 'STOPPED' };
+    return { taskArn, lastStatus: `UNKNOWN (${failure?.reason ?? 'not in the answer'})` };
+  });
 }
