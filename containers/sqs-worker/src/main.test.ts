@@ -36,6 +36,18 @@ describe('main', () => {
       /^VISIBILITY_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 43200, got "2m"$/,
     ],
     [
+      'a fractional deadline',
+      ['webhook-relay'],
+      { ...env, MAX_PROCESSING_SECONDS: '2.5' },
+      /^MAX_PROCESSING_SECONDS must be a whole number of seconds from 1 to 43200, got "2.5"$/,
+    ],
+    [
+      'a zero deadline',
+      ['webhook-relay'],
+      { ...env, MAX_PROCESSING_SECONDS: '0' },
+      /^MAX_PROCESSING_SECONDS must be a whole number of seconds from 1 to 43200, got "0"$/,
+    ],
+    [
       'a missing deadline',
       ['webhook-relay'],
       { ...env, MAX_PROCESSING_SECONDS: undefined },
@@ -101,12 +113,56 @@ describe('main', () => {
     ]);
   });
 
-  it('exits 0 at once on SIGINT while idle in a long poll', async () => {
+  it('exits 0 at once on SIGINT while idle in a long poll, saying what it does', async () => {
     sqsMock.on(ReceiveMessageCommand).callsFake(() => new Promise(() => undefined));
     const signals = new EventEmitter();
-    const exit = main(['webhook-relay'], env, { log: log(), signals });
+    const l = log();
+    const exit = main(['webhook-relay'], env, { log: l, signals });
     await vi.waitFor(() => expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1));
     signals.emit('SIGINT');
+    await expect(exit).resolves.toBe(0);
+    expect(l.info.mock.calls.map(([message]) => message as string)).toEqual([
+      'polling',
+      'SIGINT received',
+      'stopping: no more polling',
+      'stopped cleanly',
+    ]);
+    expect(l.info).toHaveBeenCalledWith('polling', { handler: 'webhook-relay' });
+  });
+
+  it.each([
+    ['unset', undefined, 20],
+    ['empty', '', 20],
+    ['the most SQS allows', '20', 20],
+    ['none (short polling)', '0', 0],
+  ])('takes a long-poll wait that is %s', async (_, wait, expected) => {
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => new Promise(() => undefined));
+    const signals = new EventEmitter();
+    const exit = main(['webhook-relay'], { ...env, RECEIVE_WAIT_SECONDS: wait }, { log: log(), signals });
+    await vi.waitFor(() => expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1));
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args[0].input.WaitTimeSeconds).toBe(expected);
+    signals.emit('SIGTERM');
+    await expect(exit).resolves.toBe(0);
+  });
+
+  it('writes its log and metric lines to stdout unless told otherwise', async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    await expect(main(['nope'], env, { signals: new EventEmitter() })).resolves.toBe(2);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', worker: 'order-events-relay' });
+
+    lines.length = 0;
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'c', ReceiptHandle: 'rh-c', Body: '{}', MD5OfBody: 'x' }] })
+      .callsFake(() => new Promise(() => undefined));
+    const signals = new EventEmitter();
+    const exit = main(['webhook-relay'], env, { log: log(), signals });
+    await vi.waitFor(() => expect(lines.join('')).toContain('CorruptMessages'));
+    signals.emit('SIGTERM');
     await expect(exit).resolves.toBe(0);
   });
 

@@ -39,7 +39,7 @@ function client(url: string) {
   vi.stubEnv('AWS_REGION', 'ap-northeast-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
-  return sqsClient(0);
+  return sqsClient(1);
 }
 
 describe('sqsClient', () => {
@@ -69,7 +69,7 @@ describe('sqsClient', () => {
     const { url, requests } = await serve(() => undefined); // accepts, never answers
     const sqs = client(url);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const outcome = sqs.send(new ReceiveMessageCommand({ QueueUrl: `${url}/1/q`, WaitTimeSeconds: 0 })).then(
+    const outcome = sqs.send(new ReceiveMessageCommand({ QueueUrl: `${url}/1/q`, WaitTimeSeconds: 1 })).then(
       () => 'answered',
       (error: Error) => error.name,
     );
@@ -81,9 +81,9 @@ describe('sqsClient', () => {
       elapsedMs += 1_000;
       await new Promise((resolve) => setImmediate(resolve)); // real I/O: let a retry reach the server
     }
-    // The SDK's three attempts, each a 0 s long poll plus the 5 s margin, with back-off between.
+    // The SDK's three attempts, each a 1 s long poll plus the 5 s margin, with back-off between.
     expect(requests()).toBe(3);
-    expect(elapsedMs).toBeGreaterThanOrEqual(15_000);
+    expect(elapsedMs).toBeGreaterThanOrEqual(18_000);
     expect(elapsedMs).toBeLessThan(60_000);
     await expect(outcome).resolves.toBe('TimeoutError');
   });

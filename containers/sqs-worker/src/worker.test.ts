@@ -81,8 +81,55 @@ describe('Worker', () => {
     expect(deleted()).toEqual(['rh-ok']);
     expect(log.error).toHaveBeenCalledWith(
       'message failed; left for redelivery',
-      expect.objectContaining({ id: 'bad' }),
+      expect.objectContaining({ event: 'message-failed', id: 'bad', error: 'target answered 500' }),
     );
+    expect(log.info).toHaveBeenCalledWith('message done', {
+      event: 'message-done',
+      id: 'ok',
+      ms: expect.any(Number) as unknown,
+    });
+    expect(log.info).toHaveBeenCalledWith('stopping: no more polling', { inFlight: 0, graceMs: 100_000 });
+  });
+
+  it('reuses a slot as soon as its message is done, without piling up listeners', async () => {
+    let receives = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      receives += 1;
+      return receives <= 20 ? { Messages: [msg(`m${receives}`)] } : new Promise(() => undefined);
+    });
+    const w = worker(() => Promise.resolve(), { concurrency: 1 });
+    const running = w.run();
+    await vi.waitFor(() => expect(deleted()).toHaveLength(20));
+    const internals = w as unknown as { polling: AbortController; abandon: AbortController };
+    expect(getEventListeners(internals.polling.signal, 'abort')).toHaveLength(1); // the poll in progress
+    expect(getEventListeners(internals.abandon.signal, 'abort')).toHaveLength(0);
+    await w.stop();
+    await running;
+  });
+
+  it('stops once however often it is told to, and reports nothing after it stopped', async () => {
+    vi.useFakeTimers();
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => new Promise(() => undefined));
+    const w = worker(() => Promise.resolve());
+    const running = w.run();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = w.stop();
+    expect(w.stop()).toBe(first);
+    await first;
+    await running;
+    expect(log.info).toHaveBeenCalledTimes(1);
+    metrics.mockClear();
+    await vi.advanceTimersByTimeAsync(10 * GAUGE_INTERVAL_MS);
+    expect(metrics).not.toHaveBeenCalled();
+  });
+
+  it('works without a metrics sink', async () => {
+    queueWith([{ ...msg('x'), MD5OfBody: md5('other') }, msg('y')]);
+    const w = worker(() => Promise.resolve(), { metrics: undefined });
+    const running = w.run();
+    await vi.waitFor(() => expect(deleted()).toEqual(['rh-y']));
+    await w.stop();
+    await running;
   });
 
   it('on SIGTERM: stops polling, lets in-flight work finish, deletes it once, and returns', async () => {
@@ -122,7 +169,14 @@ describe('Worker', () => {
     void w.stop().then(() => (done = true));
     await vi.advanceTimersByTimeAsync(99_000);
     expect(done).toBe(false); // still inside the grace period
-    await vi.advanceTimersByTimeAsync(11_500); // grace (100 s) + abandon wait (10 s)
+    expect(log.error).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1_000);
+    // "slow" saw the abort and gave up; "stuck" still holds the process for the abandon wait
+    expect(log.error).toHaveBeenCalledWith(
+      'message failed; left for redelivery',
+      expect.objectContaining({ id: 'slow', error: 'aborted' }),
+    );
+    await vi.advanceTimersByTimeAsync(10_500); // grace (100 s) + abandon wait (10 s)
     expect(done).toBe(true);
     await running;
 
@@ -198,8 +252,29 @@ describe('Worker', () => {
     const running = w.run();
     await vi.advanceTimersByTimeAsync(RECEIVE_RETRY_MS - 1);
     expect(calls).toBe(1);
+    expect(log.error).toHaveBeenCalledWith('receive failed; retrying in 5 s', {
+      event: 'receive-failed',
+      error: 'Error: throttled',
+    });
     await vi.advanceTimersByTimeAsync(1);
     expect(calls).toBe(2);
+    await w.stop();
+    await running;
+  });
+
+  it('does not pile up listeners while receives keep failing', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      calls += 1;
+      return calls <= 10 ? Promise.reject(new Error('throttled')) : new Promise(() => undefined);
+    });
+    const w = worker(() => Promise.resolve());
+    const running = w.run();
+    await vi.advanceTimersByTimeAsync(11 * RECEIVE_RETRY_MS);
+    expect(calls).toBe(11);
+    const polling = (w as unknown as { polling: AbortController }).polling.signal;
+    expect(getEventListeners(polling, 'abort')).toHaveLength(1);
     await w.stop();
     await running;
   });
@@ -213,6 +288,7 @@ describe('Worker', () => {
     const w = worker(() => Promise.resolve());
     const running = w.run();
     await vi.waitFor(() => expect(polls).toBe(51));
+    expect(metrics).not.toHaveBeenCalled(); // empty answers are no messages, not corrupt ones
     // The worker-wide stop signal lives as long as the process: one listener for the poll in
     // progress, none left behind by the 50 finished ones.
     const polling = (w as unknown as { polling: AbortController }).polling.signal;
@@ -267,6 +343,10 @@ describe('Worker', () => {
       await vi.advanceTimersByTimeAsync(1);
       expect(signal.aborted).toBe(true);
       expect(signal.reason).toBeInstanceOf(DeadlineExceeded);
+      expect(signal.reason).toMatchObject({
+        name: 'DeadlineExceeded',
+        message: 'maxProcessingTime (30 s) reached',
+      });
       expect(log.error).toHaveBeenCalledWith(
         'maxProcessingTime reached: handler aborted, message left for redelivery',
         { event: 'message-timed-out', id: 'hung', receiveCount: '1', maxProcessingSeconds: 30 },
@@ -344,28 +424,36 @@ describe('Worker', () => {
   it('never starts a second copy of a message still running here, and deletes it with the newest receipt', async () => {
     const first = msg('m');
     const again = { ...first, ReceiptHandle: 'rh-m-2', Attributes: { ApproximateReceiveCount: '2' } };
+    vi.useFakeTimers();
     let receives = 0;
     sqsMock.on(ReceiveMessageCommand).callsFake(() => {
       receives += 1;
       if (receives === 1) return { Messages: [first] };
-      if (receives === 2) return { Messages: [again] };
+      // SQS hands it out again at the end of a 20 s long poll, as if its handler had outlived
+      // the visibility timeout
+      if (receives === 2)
+        return new Promise((resolve) => setTimeout(() => resolve({ Messages: [again] }), 20_000));
       return new Promise(() => undefined);
     });
     let finish!: () => void;
     const handler = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
     const w = worker(handler);
     const running = w.run();
-    await vi.waitFor(() => expect(receives).toBe(3));
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(receives).toBe(3);
 
     expect(handler).toHaveBeenCalledTimes(1);
     expect(log.warn).toHaveBeenCalledWith(
       'received again while still in progress here; not started a second time',
-      expect.objectContaining({ event: 'redelivery-held', id: 'm', receiveCount: '2' }),
+      { event: 'redelivery-held', id: 'm', receiveCount: '2', runningSeconds: 20 },
     );
     expect(metrics).toHaveBeenCalledWith({ RedeliveriesHeld: 1 });
     finish();
-    await vi.waitFor(() => expect(deleted()).toEqual(['rh-m-2']));
-    await w.stop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(deleted()).toEqual(['rh-m-2']);
+    const stopping = w.stop();
+    await vi.advanceTimersByTimeAsync(0);
+    await stopping;
     await running;
   });
 
@@ -416,6 +504,8 @@ describe('Worker', () => {
       event: 'receive-stalled',
     });
     expect(metrics).toHaveBeenCalledWith({ ReceiveStalls: 1 });
+    const firstCall = sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args as unknown[];
+    expect((firstCall[1] as { abortSignal: AbortSignal }).abortSignal.aborted).toBe(true); // the SDK drops the request
     expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args[0].input.WaitTimeSeconds).toBe(20);
     const stopping = w.stop();
     await vi.advanceTimersByTimeAsync(0);

@@ -335,10 +335,8 @@ export function bodyIntact(message: Message): boolean {
 
 /** `work`, or a rejection as soon as `signal` aborts; the listener is removed either way. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    void work.catch(() => undefined); // nobody awaits it any more; its failure is of no interest
-    return Promise.reject(new Error('stopped'));
-  }
+  // Never called with an aborted signal: the poll loop checks `stopping` first, and each
+  // receive's signal is new. The race handles a late rejection of `work`.
   let onAbort!: () => void;
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(new Error('stopped'));

@@ -16,6 +16,7 @@ describe('webhookRelay', () => {
         method: 'POST',
         body: JSON.stringify(event),
         headers: expect.objectContaining({
+          'content-type': 'application/json',
           authorization: 'Bearer s3cret',
           'idempotency-key': 'evt-1',
         }) as unknown,
