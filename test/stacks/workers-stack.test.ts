@@ -214,6 +214,34 @@ describe('Workers stack', () => {
     }
   });
 
+  it("tells each worker its name, environment, queue, visibility timeout and deadline, after the operator's variables", () => {
+    for (const env of ['sandbox', 'production'] as const) {
+      for (const w of workers(env)) {
+        const [queue] = Object.keys(
+          template(env).findResources('AWS::SQS::Queue', { Properties: { QueueName: `${env}-${w.name}` } }),
+        );
+        template(env).hasResourceProperties('AWS::ECS::TaskDefinition', {
+          Family: `${env}-worker-${w.name}`,
+          ContainerDefinitions: [
+            Match.objectLike({
+              Environment: [
+                ...Object.entries(w.environment).map(([Name, Value]) => ({ Name, Value })),
+                { Name: 'WORKER_NAME', Value: w.name },
+                { Name: 'ENVIRONMENT_NAME', Value: env },
+                { Name: 'QUEUE_URL', Value: { Ref: queue } },
+                { Name: 'VISIBILITY_TIMEOUT_SECONDS', Value: String(w.visibilityTimeoutSeconds) },
+                { Name: 'MAX_PROCESSING_SECONDS', Value: String(w.maxProcessingSeconds) },
+              ],
+            }),
+          ],
+        });
+        // The worker refuses to start unless its deadline ends before the message can reappear.
+        expect(w.visibilityTimeoutSeconds - w.maxProcessingSeconds, w.name).toBeGreaterThanOrEqual(10);
+      }
+    }
+    expect(workers().find((w) => w.name === 'payment-reconciler')!.maxProcessingSeconds).toBe(300);
+  });
+
   it('alarms on dead letters, old messages and missing tasks, each to the platform topic', () => {
     template().resourceCountIs('AWS::CloudWatch::Alarm', workers().length * 3);
     template().allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [alarmTopic] });
