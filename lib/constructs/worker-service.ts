@@ -43,7 +43,10 @@ export class WorkerService extends Construct {
   public readonly queue: sqs.IQueue;
   public readonly deadLetterQueue?: sqs.Queue;
   public readonly service: ecs.FargateService;
-  /** Dead letters (own queues only), oldest message age, tasks below desired. */
+  /**
+   * Dead letters (own queues only), oldest message age, tasks below desired, and the worker's
+   * own metrics: overdue messages, redeliveries held, receive stalls.
+   */
   public readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
@@ -168,6 +171,7 @@ export class WorkerService extends Construct {
 
     if (worker.scaling) this.addBacklogScaling(worker.scaling);
     this.alarms = addWorkerAlarms(this, {
+      environment,
       name,
       worker,
       queue: this.queue,

@@ -243,7 +243,7 @@ describe('Workers stack', () => {
   });
 
   it('alarms on dead letters, old messages and missing tasks, each to the platform topic', () => {
-    template().resourceCountIs('AWS::CloudWatch::Alarm', workers().length * 3);
+    template().resourceCountIs('AWS::CloudWatch::Alarm', workers().length * 6);
     template().allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [alarmTopic] });
     for (const w of workers()) {
       template().hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -287,5 +287,54 @@ describe('Workers stack', () => {
       });
     }
     expect(workers().find((w) => w.name === 'order-events-relay')!.oldestMessageAlarmSeconds).toBe(600);
+  });
+
+  // Names written out, not read from the worker's metrics module: they are what dashboards and
+  // runbooks use, so renaming one should show up here.
+  it.each([
+    ['messages-overdue', 'MessagesOverdue', 'Maximum', 60, 1, 'message-overdue'],
+    ['redeliveries-held', 'RedeliveriesHeld', 'Sum', 300, 1, 'redelivery-held'],
+    ['receive-stalls', 'ReceiveStalls', 'Sum', 900, 3, 'receive-stalled'],
+  ])(
+    "alarms on the worker's own %s metric, quiet while nothing is reported, pointing at the log event",
+    (suffix, metricName, statistic, period, threshold, event) => {
+      for (const env of ['sandbox', 'production'] as const) {
+        for (const w of workers(env)) {
+          template(env).hasResourceProperties('AWS::CloudWatch::Alarm', {
+            AlarmName: `${env}-${w.name}-${suffix}`,
+            Namespace: 'BatchPlatform/Workers',
+            MetricName: metricName,
+            Dimensions: [
+              { Name: 'Environment', Value: env },
+              { Name: 'Worker', Value: w.name },
+            ],
+            Statistic: statistic,
+            Period: period,
+            EvaluationPeriods: 1,
+            Threshold: threshold,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            TreatMissingData: 'notBreaching',
+            AlarmActions: [alarmTopic],
+            AlarmDescription: Match.stringLikeRegexp(
+              `^${w.name}: .*"${event}" in /batch-platform/${env}/workers/${w.name}[ ,;]`,
+            ),
+          });
+        }
+      }
+    },
+  );
+
+  it('says in a redelivery alarm whether another task may have run the message too', () => {
+    const description = (name: string) =>
+      Object.values(
+        template().findResources('AWS::CloudWatch::Alarm', {
+          Properties: { AlarmName: `sandbox-${name}-redeliveries-held` },
+        }),
+      ).map((alarm) => (alarm as Resource).Properties['AlarmDescription'])[0];
+    expect(description('payment-reconciler')).toContain(
+      'a singleton has no other task: this was a double run prevented',
+    );
+    expect(description('order-events-relay')).toContain('another task may have received it too');
+    expect(description('order-events-relay')).not.toContain('singleton');
   });
 });
