@@ -5,9 +5,11 @@ import type { WorkerInput } from '../lib/config/worker-schema';
  * the rest on Fargate Spot. `singleton: true` pins a worker to exactly one task, even during
  * a deploy (the old task stops before the new one starts).
  *
- * maxProcessingTime is the longest one message may take; visibilityTimeout must exceed it
- * or a message still being processed is delivered again. After maxReceiveCount failed
- * attempts a message moves to the worker's dead-letter queue and an alarm fires.
+ * maxProcessingTime is a hard deadline per message: the worker aborts the handler then and
+ * leaves the message for SQS to deliver again. visibilityTimeout must be at least 10 s longer,
+ * so an aborted handler lets go before another task can get the message. After
+ * maxReceiveCount failed or aborted attempts a message moves to the worker's dead-letter
+ * queue and an alarm fires.
  *
  * `scaling` follows the backlog per running task: messagesPerTask is the number of waiting
  * messages one task should have; the count stays between min and max (no desiredCount then).

@@ -1,11 +1,33 @@
 import { z } from 'zod';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
-import { durationSchema } from './duration';
+import { durationSchema, formatDuration } from './duration';
 import { parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 
 /** The longest visibility timeout SQS allows. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
+
+/**
+ * How much longer than maxProcessingTime the visibility timeout must be. The worker aborts a
+ * handler at maxProcessingTime; the handler then needs a moment to let go (close its request,
+ * unwind) before SQS may hand the message to another task.
+ */
+const ABORT_MARGIN_SECONDS = 10;
+
+/**
+ * Variables the platform sets in every worker's container (lib/constructs/worker-service.ts),
+ * with what each holds. An entry may set none of them: in `environment` its value would
+ * replace the platform's, and in `secrets` ECS would reject the variable defined twice.
+ */
+export const WORKER_PLATFORM_VARIABLES = {
+  WORKER_NAME: "the worker's name",
+  ENVIRONMENT_NAME: "the environment's name",
+  QUEUE_URL: "the URL of the worker's queue",
+  VISIBILITY_TIMEOUT_SECONDS: 'visibilityTimeout in seconds',
+  MAX_PROCESSING_SECONDS: 'maxProcessingTime in seconds',
+} as const;
+
+export type WorkerPlatformVariable = keyof typeof WORKER_PLATFORM_VARIABLES;
 
 const workerFields = {
   name: resourceName,
@@ -29,7 +51,10 @@ const workerFields = {
       error: 'must be an SQS queue ARN, e.g. "arn:aws:sqs:ap-northeast-1:123456789012:orders"',
     })
     .optional(),
-  /** The longest one message may take to process; the visibility timeout must exceed it. */
+  /**
+   * The longest one message may take: the worker aborts its handler then and leaves the
+   * message for SQS to deliver again. The visibility timeout must be ABORT_MARGIN_SECONDS longer.
+   */
   maxProcessingTime: durationSchema,
   visibilityTimeout: durationSchema.refine((s) => s <= MAX_VISIBILITY_SECONDS, {
     error: 'is longer than 12h, the most SQS allows',
@@ -65,11 +90,12 @@ const workerFields = {
 
 const workerSchema = z.strictObject(workerFields).superRefine((w, ctx) => {
   checkFargateSize(w, ctx);
-  if (w.visibilityTimeout <= w.maxProcessingTime) {
+  const shortestVisibility = w.maxProcessingTime + ABORT_MARGIN_SECONDS;
+  if (w.visibilityTimeout < shortestVisibility) {
     ctx.addIssue({
       code: 'custom',
       path: ['visibilityTimeout'],
-      message: `is not longer than maxProcessingTime: a message still being processed would be delivered again to another task; set it above ${w.maxProcessingTime} s (e.g. 1.5x)`,
+      message: `is less than ${ABORT_MARGIN_SECONDS} s longer than maxProcessingTime (${w.maxProcessingTime} s): a handler aborted at its deadline needs time to let go before SQS may deliver its message to another task; set it to "${formatDuration(shortestVisibility)}" or more`,
     });
   }
   if (w.singleton && w.scaling) {
@@ -101,8 +127,19 @@ const workerSchema = z.strictObject(workerFields).superRefine((w, ctx) => {
       message: `is set on a scaled worker, whose task count Application Auto Scaling keeps within scaling.min-max: remove desiredCount (change scaling.min instead)`,
     });
   }
+  for (const field of ['environment', 'secrets'] as const) {
+    for (const key of Object.keys(w[field])) {
+      if (Object.hasOwn(WORKER_PLATFORM_VARIABLES, key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field, key],
+          message: `is reserved: the platform sets it to ${WORKER_PLATFORM_VARIABLES[key as WorkerPlatformVariable]}; remove it, or give your variable another name`,
+        });
+      }
+    }
+  }
   for (const key of Object.keys(w.secrets)) {
-    if (key in w.environment) {
+    if (Object.hasOwn(w.environment, key)) {
       ctx.addIssue({
         code: 'custom',
         path: ['secrets', key],

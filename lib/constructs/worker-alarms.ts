@@ -5,9 +5,12 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { WORKER_METRICS, type WorkerMetricName } from '../../containers/sqs-worker/src/metrics';
 import type { WorkerConfig } from '../config/worker-schema';
 
 export interface WorkerAlarmsProps {
+  /** The environment's name: the `Environment` dimension of the worker's own metrics. */
+  readonly environment: string;
   /** Prefix of every alarm name: `<env>-<worker>`, so chat shows which worker is in trouble. */
   readonly name: string;
   readonly worker: WorkerConfig;
@@ -19,11 +22,15 @@ export interface WorkerAlarmsProps {
 }
 
 /**
- * The three alarms an operator needs per worker, all to the platform alarm topic: messages in
- * the dead-letter queue, a message waiting too long, and fewer tasks running than desired.
+ * The alarms an operator needs per worker, all to the platform alarm topic. From SQS and ECS:
+ * messages in the dead-letter queue, a message waiting too long, fewer tasks running than
+ * desired. From the worker's own metrics (containers/sqs-worker/src/metrics.ts): a handler
+ * stuck past its deadline, a message delivered again while still being worked on, and
+ * ReceiveMessage calls that hang.
  */
 export function addWorkerAlarms(scope: Construct, props: WorkerAlarmsProps): cloudwatch.Alarm[] {
   const { worker, name } = props;
+  const logGroup = `/batch-platform/${props.environment}/workers/${worker.name}`;
   const minute = Duration.minutes(1);
   const alarms: cloudwatch.Alarm[] = [];
 
@@ -88,6 +95,51 @@ export function addWorkerAlarms(scope: Construct, props: WorkerAlarmsProps): clo
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       // No data means no task reported at all: that is the outage this alarm is for.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }),
+  );
+
+  // The worker writes these as embedded-metric-format log lines, and the counts only when
+  // something happened: no data is the normal, quiet state.
+  const workerAlarm = (
+    alarmSuffix: string,
+    metricName: WorkerMetricName,
+    options: { statistic: string; period: Duration; threshold: number; description: string },
+  ) =>
+    new cloudwatch.Metric({
+      namespace: WORKER_METRICS.namespace,
+      metricName,
+      dimensionsMap: {
+        [WORKER_METRICS.environmentDimension]: props.environment,
+        [WORKER_METRICS.workerDimension]: worker.name,
+      },
+      statistic: options.statistic,
+      period: options.period,
+    }).createAlarm(scope, `${metricName}Alarm`, {
+      alarmName: `${name}-${alarmSuffix}`,
+      alarmDescription: `${worker.name}: ${options.description}`,
+      threshold: options.threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  alarms.push(
+    workerAlarm('messages-overdue', WORKER_METRICS.overdue, {
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: minute,
+      threshold: 1,
+      description: `a handler is still running at twice its ${worker.maxProcessingSeconds} s deadline: it ignored the abort and holds a slot until it ends, and its message is delivered again after its visibility timeout. Find "message-overdue" in ${logGroup} for the message and handler; fix the handler to stop when aborted, and stop the task if the slot stays stuck (the service starts a new one)`,
+    }),
+    workerAlarm('redeliveries-held', WORKER_METRICS.redeliveriesHeld, {
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      threshold: 1,
+      description: `SQS delivered a message again to a task still working on it, which did not start it twice${worker.singleton ? ' (a singleton has no other task: this was a double run prevented)' : ' (another task may have received it too)'}. A handler outlived its message's visibility timeout: find "redelivery-held" in ${logGroup}, then make the handler stop when aborted at maxProcessingTime, or raise visibilityTimeout if it needs longer to let go`,
+    }),
+    workerAlarm('receive-stalls', WORKER_METRICS.receiveStalls, {
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(15),
+      threshold: 3,
+      description: `3 or more ReceiveMessage calls hung in 15 minutes: the task cannot reach SQS reliably (network, NAT gateway or VPC endpoint trouble). Find "receive-stalled" in ${logGroup} and check the NAT gateway and the SQS service health`,
     }),
   );
 

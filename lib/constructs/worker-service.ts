@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { WorkerConfig } from '../config/worker-schema';
+import type { WorkerConfig, WorkerPlatformVariable } from '../config/worker-schema';
 import { containerImage } from './container-image';
 import { containerSecret } from './container-secret';
 import { LogsKey } from './logs-key';
@@ -43,7 +43,10 @@ export class WorkerService extends Construct {
   public readonly queue: sqs.IQueue;
   public readonly deadLetterQueue?: sqs.Queue;
   public readonly service: ecs.FargateService;
-  /** Dead letters (own queues only), oldest message age, tasks below desired. */
+  /**
+   * Dead letters (own queues only), oldest message age, tasks below desired, and the worker's
+   * own metrics: overdue messages, redeliveries held, receive stalls.
+   */
   public readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
@@ -95,18 +98,23 @@ export class WorkerService extends Construct {
       },
     });
     taskDefinition.addVolume({ name: 'tmp' });
+    // Typed by the reserved list, so every variable set here is one that config validation
+    // keeps operators from setting (the compiler says when the two differ). Spread last all
+    // the same: the worker must never read an operator's QUEUE_URL or deadline.
+    const platformVariables: Record<WorkerPlatformVariable, string> = {
+      WORKER_NAME: worker.name,
+      ENVIRONMENT_NAME: environment,
+      QUEUE_URL: this.queue.queueUrl,
+      VISIBILITY_TIMEOUT_SECONDS: String(worker.visibilityTimeoutSeconds),
+      MAX_PROCESSING_SECONDS: String(worker.maxProcessingSeconds),
+    };
     const container = taskDefinition.addContainer('worker', {
       image: containerImage(this, 'Repository', worker.image),
       // The whole task's memory as the container's hard limit: Control Tower CT.ECS.PR.7
       // wants one on every container, and the worker is the task's only container.
       memoryLimitMiB: worker.memory,
       command: [...worker.command],
-      environment: {
-        WORKER_NAME: worker.name,
-        QUEUE_URL: this.queue.queueUrl,
-        VISIBILITY_TIMEOUT_SECONDS: String(worker.visibilityTimeoutSeconds),
-        ...worker.environment,
-      },
+      environment: { ...worker.environment, ...platformVariables },
       secrets: Object.fromEntries(
         Object.entries(worker.secrets).map(([key, ref]) => [key, containerSecret(this, key, ref)]),
       ),
@@ -134,7 +142,7 @@ export class WorkerService extends Construct {
     Validations.of(taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
-        'Plain environment holds only non-secret settings (queue URL, target URL); config validation rejects secret-looking names and secrets come from Secrets Manager/SSM',
+        'Plain environment holds only non-secret settings (names, queue URL, timeouts, target URL); config validation rejects secret-looking names and secrets come from Secrets Manager/SSM',
     });
 
     this.service = new ecs.FargateService(this, 'Service', {
@@ -163,6 +171,7 @@ export class WorkerService extends Construct {
 
     if (worker.scaling) this.addBacklogScaling(worker.scaling);
     this.alarms = addWorkerAlarms(this, {
+      environment,
       name,
       worker,
       queue: this.queue,

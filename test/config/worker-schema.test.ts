@@ -65,9 +65,15 @@ describe('parseWorkers', () => {
     }
   });
 
-  it('accepts the boundaries: a 12h visibility timeout, one second over processing, 50 tasks, a singleton of 1', () => {
+  it('accepts the boundaries: a 12h visibility timeout, exactly 10 s over processing, 50 tasks, a singleton of 1', () => {
     expect(parseOne({ visibilityTimeout: '12h' }).visibilityTimeoutSeconds).toBe(43_200);
-    expect(parseOne({ visibilityTimeout: '31s' }).visibilityTimeoutSeconds).toBe(31);
+    expect(parseOne({ visibilityTimeout: '40s' })).toMatchObject({
+      visibilityTimeoutSeconds: 40,
+      maxProcessingSeconds: 30,
+    });
+    expect(parseOne({ maxProcessingTime: '43190s', visibilityTimeout: '12h' }).maxProcessingSeconds).toBe(
+      43_190,
+    );
     expect(parseOne({ scaling: { min: 1, max: 50, messagesPerTask: 1 } })).toMatchObject({
       desiredCount: 1,
       scaling: { min: 1, max: 50, messagesPerTask: 1 },
@@ -82,9 +88,19 @@ describe('parseWorkers', () => {
 
   it.each([
     [
+      'a visibility timeout 9 s over processing',
+      { visibilityTimeout: '39s' },
+      'visibilityTimeout: is less than 10 s longer than maxProcessingTime (30 s): a handler aborted at its deadline needs time to let go before SQS may deliver its message to another task; set it to "40s" or more',
+    ],
+    [
       'a visibility timeout equal to processing',
-      { visibilityTimeout: '30s' },
-      'visibilityTimeout: is not longer than maxProcessingTime: a message still being processed would be delivered again to another task; set it above 30 s (e.g. 1.5x)',
+      { maxProcessingTime: '50s', visibilityTimeout: '50s' },
+      'visibilityTimeout: is less than 10 s longer than maxProcessingTime (50 s): a handler aborted at its deadline needs time to let go before SQS may deliver its message to another task; set it to "1m" or more',
+    ],
+    [
+      'a visibility timeout shorter than processing',
+      { maxProcessingTime: '2h', visibilityTimeout: '1h' },
+      'visibilityTimeout: is less than 10 s longer than maxProcessingTime (7200 s): a handler aborted at its deadline needs time to let go before SQS may deliver its message to another task; set it to "7210s" or more',
     ],
     [
       'a visibility timeout one second over 12h',
@@ -186,6 +202,29 @@ describe('parseWorkers', () => {
       found.some((p) => p.startsWith(`order-relay.${message}`)),
       found.join('\n'),
     ).toBe(true);
+  });
+
+  it.each([
+    ['WORKER_NAME', "the worker's name"],
+    ['ENVIRONMENT_NAME', "the environment's name"],
+    ['QUEUE_URL', "the URL of the worker's queue"],
+    ['VISIBILITY_TIMEOUT_SECONDS', 'visibilityTimeout in seconds'],
+    ['MAX_PROCESSING_SECONDS', 'maxProcessingTime in seconds'],
+  ])('rejects %s in environment or secrets: the platform sets it', (name, what) => {
+    const fix = `is reserved: the platform sets it to ${what}; remove it, or give your variable another name`;
+    expect(problems({ environment: { [name]: 'x', MODE: 'y' } })).toEqual([
+      `order-relay.environment.${name}: ${fix}`,
+    ]);
+    expect(problems({ secrets: { [name]: { ssmParameter: '/x' }, KEY: { ssmParameter: '/k' } } })).toEqual([
+      `order-relay.secrets.${name}: ${fix}`,
+    ]);
+  });
+
+  it("reserves only the platform's own names, not what every object inherits", () => {
+    const vars = { constructor: 'x', toString: 'y', WORKER_NAME_SUFFIX: 'z' };
+    expect(parseOne({ environment: vars }).environment).toEqual(vars);
+    const secrets = { constructor: { ssmParameter: '/x' }, hasOwnProperty: { ssmParameter: '/y' } };
+    expect(parseOne({ secrets }).secrets).toEqual(secrets);
   });
 
   it('reports a variable in both places once, under secrets', () => {

@@ -55,7 +55,7 @@ describe('config/workers.ts', () => {
     [
       'a visibility timeout shorter than processing',
       { visibilityTimeout: '20s' },
-      /order-relay\.visibilityTimeout: is not longer than maxProcessingTime/,
+      /order-relay\.visibilityTimeout: is less than 10 s longer than maxProcessingTime/,
     ],
     [
       'a visibility timeout over 12h',
@@ -114,6 +114,11 @@ describe('config/workers.ts', () => {
       { environment: { TARGET_TOKEN: 'x' } },
       /order-relay\.environment\.TARGET_TOKEN: looks like a secret/,
     ],
+    [
+      'a variable the platform sets',
+      { environment: { QUEUE_URL: 'https://sqs.example.com/other' } },
+      /order-relay\.environment\.QUEUE_URL: is reserved: the platform sets it/,
+    ],
     ['an empty command', { command: [] }, /order-relay\.command: is empty/],
     ['a misspelt field', { singelton: true }, /order-relay: Unrecognized key: "singelton"/],
   ])('rejects %s, naming the worker and the field', (_, change, message) => {
@@ -140,7 +145,7 @@ describe('config/workers.ts', () => {
     expect(problems.slice(1).sort()).toEqual([
       expect.stringMatching(/^other-relay\.maxReceiveCount: /),
       expect.stringMatching(
-        /^other-relay\.visibilityTimeout: is not longer than maxProcessingTime.*above 30 s/,
+        /^other-relay\.visibilityTimeout: is less than 10 s longer than maxProcessingTime.*"40s" or more$/,
       ),
     ]);
   });

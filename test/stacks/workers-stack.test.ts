@@ -214,8 +214,36 @@ describe('Workers stack', () => {
     }
   });
 
+  it("tells each worker its name, environment, queue, visibility timeout and deadline, after the operator's variables", () => {
+    for (const env of ['sandbox', 'production'] as const) {
+      for (const w of workers(env)) {
+        const [queue] = Object.keys(
+          template(env).findResources('AWS::SQS::Queue', { Properties: { QueueName: `${env}-${w.name}` } }),
+        );
+        template(env).hasResourceProperties('AWS::ECS::TaskDefinition', {
+          Family: `${env}-worker-${w.name}`,
+          ContainerDefinitions: [
+            Match.objectLike({
+              Environment: [
+                ...Object.entries(w.environment).map(([Name, Value]) => ({ Name, Value })),
+                { Name: 'WORKER_NAME', Value: w.name },
+                { Name: 'ENVIRONMENT_NAME', Value: env },
+                { Name: 'QUEUE_URL', Value: { Ref: queue } },
+                { Name: 'VISIBILITY_TIMEOUT_SECONDS', Value: String(w.visibilityTimeoutSeconds) },
+                { Name: 'MAX_PROCESSING_SECONDS', Value: String(w.maxProcessingSeconds) },
+              ],
+            }),
+          ],
+        });
+        // The worker refuses to start unless its deadline ends before the message can reappear.
+        expect(w.visibilityTimeoutSeconds - w.maxProcessingSeconds, w.name).toBeGreaterThanOrEqual(10);
+      }
+    }
+    expect(workers().find((w) => w.name === 'payment-reconciler')!.maxProcessingSeconds).toBe(300);
+  });
+
   it('alarms on dead letters, old messages and missing tasks, each to the platform topic', () => {
-    template().resourceCountIs('AWS::CloudWatch::Alarm', workers().length * 3);
+    template().resourceCountIs('AWS::CloudWatch::Alarm', workers().length * 6);
     template().allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [alarmTopic] });
     for (const w of workers()) {
       template().hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -259,5 +287,54 @@ describe('Workers stack', () => {
       });
     }
     expect(workers().find((w) => w.name === 'order-events-relay')!.oldestMessageAlarmSeconds).toBe(600);
+  });
+
+  // Names written out, not read from the worker's metrics module: they are what dashboards and
+  // runbooks use, so renaming one should show up here.
+  it.each([
+    ['messages-overdue', 'MessagesOverdue', 'Maximum', 60, 1, 'message-overdue'],
+    ['redeliveries-held', 'RedeliveriesHeld', 'Sum', 300, 1, 'redelivery-held'],
+    ['receive-stalls', 'ReceiveStalls', 'Sum', 900, 3, 'receive-stalled'],
+  ])(
+    "alarms on the worker's own %s metric, quiet while nothing is reported, pointing at the log event",
+    (suffix, metricName, statistic, period, threshold, event) => {
+      for (const env of ['sandbox', 'production'] as const) {
+        for (const w of workers(env)) {
+          template(env).hasResourceProperties('AWS::CloudWatch::Alarm', {
+            AlarmName: `${env}-${w.name}-${suffix}`,
+            Namespace: 'BatchPlatform/Workers',
+            MetricName: metricName,
+            Dimensions: [
+              { Name: 'Environment', Value: env },
+              { Name: 'Worker', Value: w.name },
+            ],
+            Statistic: statistic,
+            Period: period,
+            EvaluationPeriods: 1,
+            Threshold: threshold,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            TreatMissingData: 'notBreaching',
+            AlarmActions: [alarmTopic],
+            AlarmDescription: Match.stringLikeRegexp(
+              `^${w.name}: .*"${event}" in /batch-platform/${env}/workers/${w.name}[ ,;]`,
+            ),
+          });
+        }
+      }
+    },
+  );
+
+  it('says in a redelivery alarm whether another task may have run the message too', () => {
+    const description = (name: string) =>
+      Object.values(
+        template().findResources('AWS::CloudWatch::Alarm', {
+          Properties: { AlarmName: `sandbox-${name}-redeliveries-held` },
+        }),
+      ).map((alarm) => (alarm as Resource).Properties['AlarmDescription'])[0];
+    expect(description('payment-reconciler')).toContain(
+      'a singleton has no other task: this was a double run prevented',
+    );
+    expect(description('order-events-relay')).toContain('another task may have received it too');
+    expect(description('order-events-relay')).not.toContain('singleton');
   });
 });
