@@ -42,4 +42,14 @@ export const MODULES: Readonly<Record<string, MutationModule>> = {
     tests: ['test/config/*.test.ts'],
     threshold: 93,
   },
+  // The resident workers' image: poll loop, deadline, per-message checks, settings.
+  'sqs-worker': {
+    mutate: [
+      ...notTests('containers/sqs-worker/src/*.ts'),
+      ...notTests('containers/sqs-worker/src/handlers/*.ts'),
+    ],
+    // Not the process test (containers/sqs-worker/test/): it runs the bundled image, not these files.
+    tests: ['containers/sqs-worker/src/{main,worker,sqs-client,metrics,log}.test.ts', 'containers/sqs-worker/src/handlers/*.test.ts'],
+    threshold: 0,
+  },
 };

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
+import { handlers, readSettings } from '../../containers/sqs-worker/src/main';
 import { synthesized } from '../support/synth';
 import type { ConfigurationName } from '../support/synth-result';
 
@@ -240,6 +241,47 @@ describe('Workers stack', () => {
       }
     }
     expect(workers().find((w) => w.name === 'payment-reconciler')!.maxProcessingSeconds).toBe(300);
+  });
+
+  it('gives the sqs-worker image every setting it refuses to start without, as the image reads them', () => {
+    type Container = {
+      Command: string[];
+      Environment: { Name: string; Value: unknown }[];
+      Secrets?: { Name: string }[];
+    };
+    for (const env of ['sandbox', 'production'] as const) {
+      for (const w of workers(env)) {
+        const [definition] = Object.values(
+          template(env).findResources('AWS::ECS::TaskDefinition', {
+            Properties: { Family: `${env}-worker-${w.name}` },
+          }),
+        ) as { Properties: { ContainerDefinitions: Container[] } }[];
+        const container = definition!.Properties.ContainerDefinitions[0]!;
+        // What the task sees: plain variables (a token such as the queue's Ref stands for its
+        // value) and each secret, resolved by ECS before the process starts.
+        const processEnv = Object.fromEntries([
+          ...container.Environment.map(({ Name, Value }) => [
+            Name,
+            typeof Value === 'string' ? Value : 'resolved-at-deploy',
+          ]),
+          ...(container.Secrets ?? []).map(({ Name }) => [Name, 'resolved-at-deploy']),
+        ]) as NodeJS.ProcessEnv;
+        const makeHandler = handlers[container.Command.at(-1)!];
+        expect(
+          makeHandler,
+          `${w.name}: the image has no handler "${container.Command.at(-1)}"`,
+        ).toBeDefined();
+        expect(() => makeHandler!(processEnv), w.name).not.toThrow();
+        expect(readSettings(processEnv), w.name).toEqual({
+          queueUrl: 'resolved-at-deploy',
+          worker: w.name,
+          environment: env,
+          visibilityTimeoutSeconds: w.visibilityTimeoutSeconds,
+          maxProcessingSeconds: w.maxProcessingSeconds,
+          receiveWaitSeconds: 20,
+        });
+      }
+    }
   });
 
   it('alarms on dead letters, old messages and missing tasks, each to the platform topic', () => {

@@ -5,7 +5,8 @@ import { emitMetrics } from './metrics';
 import { sqsClient } from './sqs-client';
 import { Worker, type Handler } from './worker';
 
-const handlers: Record<string, (env: NodeJS.ProcessEnv) => Handler> = {
+/** The handlers the image can run: the last word of a worker's `command`. */
+export const handlers: Record<string, (env: NodeJS.ProcessEnv) => Handler> = {
   'webhook-relay': (env) =>
     webhookRelay({ targetUrl: required(env, 'TARGET_URL'), token: required(env, 'TARGET_TOKEN') }),
 };
@@ -31,7 +32,7 @@ function seconds(env: NodeJS.ProcessEnv, name: string, min: number, max: number,
 }
 
 /** What the task definition passes (lib/constructs/worker-service.ts), validated. */
-interface Settings {
+export interface Settings {
   readonly queueUrl: string;
   readonly worker: string;
   readonly environment: string;
@@ -40,7 +41,7 @@ interface Settings {
   readonly receiveWaitSeconds: number;
 }
 
-function readSettings(env: NodeJS.ProcessEnv): Settings {
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const visibilityTimeoutSeconds = seconds(env, 'VISIBILITY_TIMEOUT_SECONDS', 1, 43_200);
   const maxProcessingSeconds = seconds(env, 'MAX_PROCESSING_SECONDS', 1, 43_200);
   if (maxProcessingSeconds >= visibilityTimeoutSeconds) {

@@ -124,12 +124,28 @@ describe('Worker', () => {
   });
 
   it('works without a metrics sink', async () => {
+    vi.useFakeTimers();
     queueWith([{ ...msg('x'), MD5OfBody: md5('other') }, msg('y')]);
     const w = worker(() => Promise.resolve(), { metrics: undefined });
     const running = w.run();
-    await vi.waitFor(() => expect(deleted()).toEqual(['rh-y']));
-    await w.stop();
+    await vi.advanceTimersByTimeAsync(GAUGE_INTERVAL_MS); // a count and the gauges, to no sink
+    expect(deleted()).toEqual(['rh-y']);
+    const stopping = w.stop();
+    await vi.advanceTimersByTimeAsync(0);
+    await stopping;
     await running;
+  });
+
+  it('wakes from the pause after a failed receive as soon as it is stopped', async () => {
+    vi.useFakeTimers();
+    sqsMock.on(ReceiveMessageCommand).rejects(new Error('throttled'));
+    const w = worker(() => Promise.resolve());
+    const running = w.run();
+    await vi.advanceTimersByTimeAsync(10);
+    let stopped = false;
+    void Promise.all([w.stop(), running]).then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(stopped).toBe(true); // not RECEIVE_RETRY_MS later
   });
 
   it('on SIGTERM: stops polling, lets in-flight work finish, deletes it once, and returns', async () => {
@@ -156,7 +172,10 @@ describe('Worker', () => {
       (body, signal) =>
         new Promise<void>((_resolve, reject) => {
           // "slow" honours the abort; "stuck" ignores it entirely.
-          if (body.includes('slow')) signal.addEventListener('abort', () => reject(new Error('aborted')));
+          if (body.includes('slow'))
+            signal.addEventListener('abort', () =>
+              reject(new Error(String((signal.reason as Error).message))),
+            );
         }),
     );
     const running = w.run();
@@ -174,7 +193,7 @@ describe('Worker', () => {
     // "slow" saw the abort and gave up; "stuck" still holds the process for the abandon wait
     expect(log.error).toHaveBeenCalledWith(
       'message failed; left for redelivery',
-      expect.objectContaining({ id: 'slow', error: 'aborted' }),
+      expect.objectContaining({ id: 'slow', error: 'worker stopping: grace period over' }),
     );
     await vi.advanceTimersByTimeAsync(10_500); // grace (100 s) + abandon wait (10 s)
     expect(done).toBe(true);
@@ -237,7 +256,7 @@ describe('Worker', () => {
     expect(deleted().sort()).toEqual(['rh-a', 'rh-b']);
     expect(log.error).toHaveBeenCalledWith(
       'processed, but delete failed; SQS will deliver it again',
-      expect.objectContaining({ id: 'a' }),
+      expect.objectContaining({ event: 'delete-failed', id: 'a' }),
     );
   });
 
@@ -374,6 +393,11 @@ describe('Worker', () => {
       const running = w.run();
       await vi.advanceTimersByTimeAsync(240_000);
       expect(deleted()).toEqual(['rh-long']);
+      expect(log.info).toHaveBeenCalledWith('message done', {
+        event: 'message-done',
+        id: 'long',
+        ms: 240_000,
+      });
       expect(aborted).toBe(false);
       await vi.advanceTimersByTimeAsync(300_000); // the cleared deadline never fires afterwards
       expect(metrics).not.toHaveBeenCalledWith({ MessagesTimedOut: 1 });
