@@ -2,7 +2,7 @@
  * The modules `npm run mutation` checks: what it mutates, the tests that own it, and the
  * mutation score below which the run fails. A module's threshold only ever goes up. It sits
  * about 3 points under the score last measured (job-lease 96.7, job-recorder 100, job-tasks
- * 95.0, schedule 94.1, config 96.7 %): a few mutants in code that runs at module load (schemas,
+ * 95.0, schedule 94.1, config 96.7, sqs-worker 94.0 %): a few mutants in code that runs at module load (schemas,
  * constants) come out killed in one run and survived in the next, and CI must not fail on that.
  */
 export interface MutationModule {
@@ -49,7 +49,10 @@ export const MODULES: Readonly<Record<string, MutationModule>> = {
       ...notTests('containers/sqs-worker/src/handlers/*.ts'),
     ],
     // Not the process test (containers/sqs-worker/test/): it runs the bundled image, not these files.
-    tests: ['containers/sqs-worker/src/{main,worker,sqs-client,metrics,log}.test.ts', 'containers/sqs-worker/src/handlers/*.test.ts'],
-    threshold: 0,
+    tests: [
+      'containers/sqs-worker/src/{main,worker,sqs-client,metrics,log}.test.ts',
+      'containers/sqs-worker/src/handlers/*.test.ts',
+    ],
+    threshold: 91,
   },
 };
