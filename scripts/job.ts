@@ -1,10 +1,11 @@
 /**
- * `npm run job -- <list|run|status> ...`: operators' view of the scheduled jobs.
+ * `npm run job -- <list|run|status|logs> ...`: operators' view of the scheduled jobs.
  * Everything but the wiring lives in scripts/job/ and is unit-tested there.
  */
 import { exitWith } from './support/process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -27,6 +28,7 @@ exitWith(
     clients: (env) => ({
       sfn: new SFNClient({ region: env.region }),
       ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: env.region })),
+      logs: new CloudWatchLogsClient({ region: env.region }),
     }),
   }),
 );

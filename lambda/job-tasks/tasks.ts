@@ -27,7 +27,7 @@ const MAX_HISTORY_PAGES = 10;
  * `startedBy` itself, so `ListTasks` cannot find them, but every RunTask response is in the
  * execution's `TaskSubmitted` events.
  */
-export async function tasksOf(executionArn: string, deps: TasksDeps): Promise<string[]> {
+export async function tasksOf(executionArn: string, deps: Pick<TasksDeps, 'sfn'>): Promise<string[]> {
   const arns = new Set<string>();
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_HISTORY_PAGES; page++) {

@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -22,6 +23,7 @@ function clientsWithoutCredentials() {
     ddb: DynamoDBDocumentClient.from(
       new DynamoDBClient({ region: 'ap-northeast-1', credentials, maxAttempts: 1 }),
     ),
+    logs: new CloudWatchLogsClient({ region: 'ap-northeast-1', credentials, maxAttempts: 1 }),
   };
 }
 
@@ -53,16 +55,17 @@ describe('npm run job (command line)', () => {
     expect(deps.out.stderr[0]).toMatch(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
-  it.each([[['run', 'nightly-sales-report']], [['status', 'nightly-sales-report', '--limit', '5']]])(
-    'without credentials, %j fails with one clear line and exit 1',
-    async (argv) => {
-      const deps = cliDeps({ clients: clientsWithoutCredentials });
-      expect(await main(argv, deps)).toBe(1);
-      const command = argv.join(' ');
-      expect(deps.out.stderr).toEqual([CREDENTIALS_LINE.replaceAll('%s', command)]);
-      expect(deps.out.stdout).toEqual([]);
-    },
-  );
+  it.each([
+    [['run', 'nightly-sales-report']],
+    [['status', 'nightly-sales-report', '--limit', '5']],
+    [['logs', 'nightly-sales-report', '--follow']],
+  ])('without credentials, %j fails with one clear line and exit 1', async (argv) => {
+    const deps = cliDeps({ clients: clientsWithoutCredentials });
+    expect(await main(argv, deps)).toBe(1);
+    const command = argv.join(' ');
+    expect(deps.out.stderr).toEqual([CREDENTIALS_LINE.replaceAll('%s', command)]);
+    expect(deps.out.stdout).toEqual([]);
+  });
 
   it('explains an AWS error in one line with the likely cause', async () => {
     const deps = cliDeps({

@@ -1,3 +1,4 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -12,6 +13,7 @@ import {
 import { CliError, CliUsageError, credentialsMessage, describeAwsError, isCredentialsError } from './errors';
 import { findJob } from './find-job';
 import { listJobs } from './list';
+import { jobLogs } from './logs';
 import type { Output } from './output';
 import { runJob } from './run';
 import { jobStatus } from './status';
@@ -21,12 +23,16 @@ export const USAGE = `usage: npm run job -- <command> [options]
   list   [--env <name>] [--from <ISO time>]          every job, its schedule and next runs (offline)
   run    <job> [--env <name>] [--no-wait] [--force]  start a job now; waits for the outcome unless --no-wait
   status <job> [--env <name>] [--limit <n>]          the job's recent runs, newest first (default 10)
+  logs   <job> [--env <name>] [--run <name>] [--follow]
+                                                    the container's output of the running or latest run
+                                                    (or run <name>, as status shows it); --follow until it ends
 
---env defaults to ${DEFAULT_ENVIRONMENT}. run and status need AWS credentials for the environment's account.`;
+--env defaults to ${DEFAULT_ENVIRONMENT}. run, status and logs need AWS credentials for the environment's account.`;
 
 export interface AwsClients {
   readonly sfn: SFNClient;
   readonly ddb: DynamoDBDocumentClient;
+  readonly logs: CloudWatchLogsClient;
 }
 
 export interface CliDeps {
@@ -77,6 +83,25 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
         return await jobStatus(
           { env: config.environment, job, limit },
           { ...deps.clients(config.environment), out },
+        );
+      }
+      case 'logs': {
+        const { values, positionals } = parse(
+          rest,
+          { ...envOption, run: { type: 'string' }, follow: { type: 'boolean' } },
+          1,
+        );
+        config = load(values['env'], deps);
+        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
+        const run = values['run'];
+        return await jobLogs(
+          {
+            env: config.environment,
+            job,
+            follow: values['follow'] === true,
+            ...(typeof run === 'string' ? { run } : {}),
+          },
+          { ...deps.clients(config.environment), out, sleep: deps.sleep },
         );
       }
       case undefined:

@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -30,6 +31,7 @@ export function testClients() {
   return {
     sfn: new SFNClient({ region: 'ap-northeast-1', credentials }),
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-1', credentials })),
+    logs: new CloudWatchLogsClient({ region: 'ap-northeast-1', credentials }),
   };
 }
 
