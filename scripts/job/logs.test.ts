@@ -243,19 +243,17 @@ describe('npm run job -- logs', () => {
   });
 
   it('passes on an AWS error it cannot explain, for the command line to describe', async () => {
-    ddb
-      .on(QueryCommand)
-      .resolves({
-        Items: [
-          {
-            pk: 'RUN#nightly-report',
-            sk: 's',
-            status: 'Failed',
-            startedAt: 's',
-            executionArn: execution('x'),
-          },
-        ],
-      });
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'RUN#nightly-report',
+          sk: 's',
+          status: 'Failed',
+          startedAt: 's',
+          executionArn: execution('x'),
+        },
+      ],
+    });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [submitted('t1')] });
     cwl
       .on(GetLogEventsCommand)
