@@ -153,7 +153,8 @@ describe('job-lease handler', () => {
     const before = new Date().toISOString();
     await handler({ action: 'begin', executionArn: arn, input });
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    for (const item of items) {
+    expect(items[0]!.ConditionCheck!.TableName).toBe('prod-batch-jobs');
+    for (const item of items.slice(1)) {
       expect(item.Put!.TableName).toBe('prod-batch-jobs');
       expect(String(item.Put!.Item!['claimedAt'] ?? item.Put!.Item!['acquiredAt']) >= before).toBe(true);
     }

@@ -4,6 +4,11 @@
  */
 export const leaseKey = (job: string) => ({ pk: `LEASE#${job}`, sk: 'LEASE' });
 export const slotKey = (job: string, slot: string) => ({ pk: `SLOT#${job}`, sk: slot });
+/**
+ * An operator's pause (`npm run job -- pause`): `reason`, `by`, `until` (ISO) and `untilEpoch`
+ * (seconds), which the lease's claim checks in the same transaction.
+ */
+export const pauseKey = (job: string) => ({ pk: `PAUSE#${job}`, sk: 'PAUSE' });
 
 /** A released lease's record is gone from the table a week after its expected end (TTL). */
 export const LEASE_TTL_GRACE_SECONDS = 7 * 86_400;

@@ -33,10 +33,12 @@ beforeEach(() => {
   sfnMock.reset();
   table = new FakeTable();
   status.clear();
-  ddbMock.on(TransactWriteCommand).callsFake(async (i: { TransactItems: { Put: never }[] }) => {
-    await Promise.resolve(); // answer later, as the network does, so that starts interleave
-    return table.transact(i.TransactItems.map((t) => t.Put));
-  });
+  ddbMock
+    .on(TransactWriteCommand)
+    .callsFake(async (i: { TransactItems: Parameters<FakeTable['transact']>[0] }) => {
+      await Promise.resolve(); // answer later, as the network does, so that starts interleave
+      return table.transact(i.TransactItems);
+    });
   sfnMock.on(DescribeExecutionCommand).callsFake(({ executionArn }: { executionArn: string }) => {
     const s = status.get(executionArn);
     if (!s) throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
@@ -50,7 +52,7 @@ describe('begin', () => {
   it('claims the slot and takes the lease in one transaction, sized to the longest run', async () => {
     expect(await begin(start(), arn('a'), deps)).toEqual({ decision: 'run', held: true });
     const [call] = ddbMock.commandCalls(TransactWriteCommand);
-    expect(call!.args[0].input.TransactItems).toHaveLength(2);
+    expect(call!.args[0].input.TransactItems).toHaveLength(3); // the pause check, the slot, the lease
     const now = Math.floor(NOW.getTime() / 1000);
     // (retries + 2) attempts of (timeout 60 s + 600 s overhead)
     expect(lease()).toMatchObject({
@@ -192,7 +194,8 @@ describe('transact: what a refused transaction means', () => {
     ['no old item', undefined],
     ['an old item without a holder', { pk: { S: 'LEASE#nightly-report' } }],
   ])('a refused lease with %s is an error, not a decision', async (_, Item) => {
-    const refusal = cancelled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item }]);
+    // begin's items: the pause check, the slot, the lease
+    const refusal = cancelled([{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed', Item }]);
     ddbMock.on(TransactWriteCommand).rejects(refusal);
     const error = (await begin(start(), arn('a'), deps).catch((e: unknown) => e)) as Error;
     expect(error.message).toBe('job-lease: lease condition failed but no holder was returned');
@@ -204,7 +207,11 @@ describe('transact: what a refused transaction means', () => {
     ddbMock
       .on(TransactWriteCommand)
       .rejectsOnce(
-        cancelled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { holder: { S: arn('b') } } }]),
+        cancelled([
+          { Code: 'None' },
+          { Code: 'None' },
+          { Code: 'ConditionalCheckFailed', Item: { holder: { S: arn('b') } } },
+        ]),
       )
       .resolves({});
     expect(await begin(start(), arn('a'), deps)).toEqual({
@@ -212,6 +219,70 @@ describe('transact: what a refused transaction means', () => {
       held: false,
       holder: { executionArn: arn('b'), slot: '', acquiredAt: '' },
       holderStatus: 'RUNNING',
+    });
+  });
+});
+
+describe('begin, while an operator pauses the job', () => {
+  const pauseUntil = (until: Date) =>
+    table.put({
+      Item: {
+        pk: 'PAUSE#nightly-report',
+        sk: 'PAUSE',
+        reason: 'vendor API down (INC-123)',
+        by: 'arn:aws:sts::111111111111:assumed-role/Operator/alice',
+        until: until.toISOString(),
+        untilEpoch: Math.floor(until.getTime() / 1000),
+      },
+    });
+
+  it.each(['forbid', 'allow'] as const)(
+    '%s: the slot is claimed as paused, with who paused, why and until when; the lease is not taken',
+    async (concurrency) => {
+      pauseUntil(new Date(NOW.getTime() + 3_600_000));
+      expect(await begin(start(concurrency), arn('a'), deps)).toEqual({
+        decision: 'paused',
+        held: false,
+        pause: {
+          reason: 'vendor API down (INC-123)',
+          by: 'arn:aws:sts::111111111111:assumed-role/Operator/alice',
+          until: '2026-11-23T04:00:01.000Z',
+        },
+      });
+      expect(slot()).toMatchObject({ executionArn: arn('a'), outcome: 'paused' });
+      expect(lease()).toBeUndefined();
+      // A second delivery of the paused slot is a duplicate, not a second skip.
+      expect(await begin(start(concurrency), arn('b'), deps)).toMatchObject({ decision: 'duplicate' });
+    },
+  );
+
+  it('a pause that has run out is ignored, to the second', async () => {
+    pauseUntil(NOW);
+    expect(await begin(start(), arn('a'), deps)).toEqual({ decision: 'run', held: true });
+    const [check] = ddbMock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(check!.ConditionCheck).toEqual({
+      TableName: 'sandbox-batch-jobs',
+      Key: { pk: 'PAUSE#nightly-report', sk: 'PAUSE' },
+      ConditionExpression: 'attribute_not_exists(pk) OR untilEpoch <= :now',
+      ExpressionAttributeValues: { ':now': Math.floor(NOW.getTime() / 1000) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  it('a slot already claimed is a duplicate even while paused', async () => {
+    await begin(start(), arn('a'), deps);
+    pauseUntil(new Date(NOW.getTime() + 3_600_000));
+    expect(await begin(start(), arn('b'), deps)).toMatchObject({ decision: 'duplicate' });
+  });
+
+  it('a pause item missing its fields still says the job is paused', async () => {
+    table.put({
+      Item: { pk: 'PAUSE#nightly-report', sk: 'PAUSE', untilEpoch: Math.floor(NOW.getTime() / 1000) + 60 },
+    });
+    expect(await begin(start(), arn('a'), deps)).toEqual({
+      decision: 'paused',
+      held: false,
+      pause: { reason: '', by: 'unknown', until: '' },
     });
   });
 });

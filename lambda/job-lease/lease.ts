@@ -6,12 +6,26 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { JobRunnerInput } from '../../lib/schedule/runner-input';
-import { LEASE_TTL_GRACE_SECONDS, SLOT_CLAIM_SECONDS, epochSeconds, leaseKey, slotKey } from './keys';
+import {
+  LEASE_TTL_GRACE_SECONDS,
+  SLOT_CLAIM_SECONDS,
+  epochSeconds,
+  leaseKey,
+  pauseKey,
+  slotKey,
+} from './keys';
 
 export interface Holder {
   readonly executionArn: string;
   readonly slot: string;
   readonly acquiredAt: string;
+}
+
+/** An operator's pause of a job, in force until `until`. */
+export interface Pause {
+  readonly reason: string;
+  readonly by: string;
+  readonly until: string;
 }
 
 /**
@@ -20,11 +34,13 @@ export interface Holder {
  * - `duplicate`: another execution already claimed this slot;
  * - `skip`: a live run holds the lease (`forbid`), or the takeover lost to a newcomer;
  * - `replace`: a live run holds the lease and the job says to replace it;
- * - `orphaned`: the holder is gone but its work may still run: stop it, then take over.
+ * - `orphaned`: the holder is gone but its work may still run: stop it, then take over;
+ * - `paused`: an operator paused the job; the slot is claimed as skipped.
  */
 export type Decision =
   | { readonly decision: 'run'; readonly held: boolean }
   | { readonly decision: 'duplicate'; readonly held: false; readonly slot: string }
+  | { readonly decision: 'paused'; readonly held: false; readonly pause: Pause }
   | {
       readonly decision: 'skip' | 'replace' | 'orphaned';
       readonly held: false;
@@ -56,16 +72,24 @@ const alive = (status: string) => !GONE.has(status);
  * timer ran out — a run with retries may legitimately outlive any fixed duration.
  */
 export async function begin(input: JobRunnerInput, executionArn: string, deps: LeaseDeps): Promise<Decision> {
+  // The pause is checked in the claim's own transaction: a pause written a moment before the
+  // claim always wins, and one written after it cannot stop a run that already started.
   if (input.job.concurrency === 'allow') {
-    const claimed = await transact(deps, [slotPut(input, executionArn, deps, 'run')]);
-    return claimed === 'written' ? { decision: 'run', held: false } : duplicate(input);
+    const claimed = await transact(deps, [
+      pauseCheck(input, deps),
+      slotPut(input, executionArn, deps, 'run'),
+    ]);
+    if (claimed === 'written') return { decision: 'run', held: false };
+    return claimed === 'slot taken' ? duplicate(input) : paused(input, executionArn, claimed, deps);
   }
   const written = await transact(deps, [
+    pauseCheck(input, deps),
     slotPut(input, executionArn, deps, 'run'),
     leasePut(input, executionArn, deps, 'attribute_not_exists(pk) OR holder = :me', { ':me': executionArn }),
   ]);
   if (written === 'written') return { decision: 'run', held: true };
   if (written === 'slot taken') return duplicate(input);
+  if ('pause' in written) return paused(input, executionArn, written, deps);
   const { holder } = written;
   const holderStatus = await statusOf(holder.executionArn, deps);
   if (!alive(holderStatus)) return { decision: 'orphaned', held: false, holder, holderStatus };
@@ -96,8 +120,9 @@ export async function takeOver(
   ]);
   if (written === 'written') return { decision: 'run', held: true };
   if (written === 'slot taken') return duplicate(input);
-  const holderStatus = await statusOf(written.holder.executionArn, deps);
-  return skip(input, executionArn, written.holder, holderStatus, deps);
+  const holder = heldBy(written);
+  const holderStatus = await statusOf(holder.executionArn, deps);
+  return skip(input, executionArn, holder, holderStatus, deps);
 }
 
 /**
@@ -131,6 +156,21 @@ const duplicate = (input: JobRunnerInput): Decision => ({
   slot: input.slot,
 });
 
+/** A paused job's slot is claimed as paused: a second delivery of it is a duplicate. */
+async function paused(
+  input: JobRunnerInput,
+  executionArn: string,
+  refusal: Refusal,
+  deps: LeaseDeps,
+): Promise<Decision> {
+  if (refusal === 'slot taken' || !('pause' in refusal)) {
+    throw new Error('job-lease: expected a pause to refuse the claim');
+  }
+  const claimed = await transact(deps, [slotPut(input, executionArn, deps, 'paused')]);
+  if (claimed !== 'written') return duplicate(input);
+  return { decision: 'paused', held: false, pause: refusal.pause };
+}
+
 /** A skipped slot is claimed too, so a second delivery of it is a duplicate, not a second skip. */
 async function skip(
   input: JobRunnerInput,
@@ -144,14 +184,34 @@ async function skip(
   return { decision: 'skip', held: false, holder, holderStatus };
 }
 
-type Put = NonNullable<TransactWriteCommandInput['TransactItems']>[number] & { Put: Record<string, unknown> };
-/** Why a transaction was refused: the slot is claimed already, or the lease is held by `holder`. */
-type Refusal = 'slot taken' | { readonly holder: Holder };
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Put = TransactItem & { Put: Record<string, unknown> };
+type Check = TransactItem & { ConditionCheck: Record<string, unknown> };
+/**
+ * Why a transaction was refused: the slot is claimed already, the job is paused, or the
+ * lease is held by `holder`.
+ */
+type Refusal = 'slot taken' | { readonly pause: Pause } | { readonly holder: Holder };
 
-/** A transaction without a slot item can be refused by the lease only. */
+/** A transaction without a slot or pause item can be refused by the lease only. */
 function heldBy(refusal: Refusal): Holder {
-  if (refusal === 'slot taken') throw new Error('job-lease: a lease-only transaction was refused by a slot');
+  if (refusal === 'slot taken' || !('holder' in refusal)) {
+    throw new Error('job-lease: a lease transaction was refused by something other than the lease');
+  }
   return refusal.holder;
+}
+
+/** Refuses the claim while a pause is in force; an expired pause item is ignored. */
+function pauseCheck(input: JobRunnerInput, deps: LeaseDeps): Check {
+  return {
+    ConditionCheck: {
+      TableName: deps.tableName,
+      Key: pauseKey(input.job.name),
+      ConditionExpression: 'attribute_not_exists(pk) OR untilEpoch <= :now',
+      ExpressionAttributeValues: { ':now': epochSeconds(deps.now()) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
 }
 
 function slotPut(input: JobRunnerInput, executionArn: string, deps: LeaseDeps, outcome: string): Put {
@@ -202,7 +262,7 @@ function leasePut(
 }
 
 /** Writes all or nothing; on a failed condition, says which item refused and who holds the lease. */
-async function transact(deps: LeaseDeps, items: Put[]): Promise<'written' | Refusal> {
+async function transact(deps: LeaseDeps, items: (Put | Check)[]): Promise<'written' | Refusal> {
   try {
     await deps.ddb.send(new TransactWriteCommand({ TransactItems: items }));
     return 'written';
@@ -211,12 +271,26 @@ async function transact(deps: LeaseDeps, items: Put[]): Promise<'written' | Refu
     const reasons = error.CancellationReasons ?? [];
     // Only failed conditions are decisions; a conflict with another transaction is retried.
     if (!reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw error;
-    const isSlot = (i: number) =>
-      String((items[i]?.Put['Item'] as { pk?: string } | undefined)?.pk).startsWith('SLOT#');
-    if (reasons.some((r, i) => r.Code === 'ConditionalCheckFailed' && isSlot(i))) return 'slot taken';
-    const leaseReason = reasons.find((r, i) => r.Code === 'ConditionalCheckFailed' && !isSlot(i));
+    const pkOf = (i: number) => {
+      const item = items[i];
+      const key = item?.Put ? item.Put['Item'] : item?.ConditionCheck?.['Key'];
+      return String((key as { pk?: string } | undefined)?.pk);
+    };
+    const failed = (prefix: string) =>
+      reasons.find((r, i) => r.Code === 'ConditionalCheckFailed' && pkOf(i).startsWith(prefix));
+    if (failed('SLOT#')) return 'slot taken';
     // The document client leaves `Item` of a cancellation reason in wire format.
-    const item = leaseReason?.Item ?? {};
+    const pause = failed('PAUSE#')?.Item;
+    if (pause) {
+      return {
+        pause: {
+          reason: pause['reason']?.S ?? '',
+          by: pause['by']?.S ?? 'unknown',
+          until: pause['until']?.S ?? '',
+        },
+      };
+    }
+    const item = failed('LEASE#')?.Item ?? {};
     const executionArn = item['holder']?.S;
     if (!executionArn)
       throw new Error('job-lease: lease condition failed but no holder was returned', { cause: error });

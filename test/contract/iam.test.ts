@@ -428,6 +428,13 @@ const sandbox: Record<string, Row[]> = {
     },
     {
       principal: 'JobRunner/RunnerLeaseRole',
+      action: 'dynamodb:ConditionCheckItem',
+      resource: JOBS_TABLE,
+      expect: 'Allowed',
+      why: "lambda/job-lease checks an operator's pause in the claim's transaction",
+    },
+    {
+      principal: 'JobRunner/RunnerLeaseRole',
       action: 'states:DescribeExecution',
       resource: arn('states', 'execution:sandbox-job-runner:run-1'),
       expect: 'Allowed',

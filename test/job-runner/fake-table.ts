@@ -7,8 +7,9 @@ type Values = Record<string, unknown>;
  * The job table as DynamoDB behaves for the runner's writes: every write checks its condition
  * expression against the current item and applies atomically; a transaction writes all of
  * its items or none and says, per item, which condition failed (with the old item, in wire
- * format, when asked for ALL_OLD). Conditions are `a OR b` of `attribute_not_exists(pk)` and
- * `<attribute> = :value`; anything else fails the test instead of guessing.
+ * format, when asked for ALL_OLD); a ConditionCheck item only checks. Conditions are `a OR b`
+ * of `attribute_not_exists(pk)`, `<attribute> = :value` and `<attribute> <= :number`; anything
+ * else fails the test instead of guessing.
  */
 export class FakeTable {
   readonly items = new Map<string, Item>();
@@ -21,14 +22,13 @@ export class FakeTable {
     return this.items.get(`${pk}|${sk}`);
   }
 
-  transact(
-    puts: {
-      Item: Item;
-      ConditionExpression?: string;
-      ExpressionAttributeValues?: Values;
-      ReturnValuesOnConditionCheckFailure?: string;
-    }[],
-  ) {
+  /** TransactWriteItems with Put and ConditionCheck items, as the document client sends them. */
+  transact(items: ({ Put: TransactPut } | { ConditionCheck: TransactCheck })[]) {
+    const puts = items.map((item) =>
+      'Put' in item
+        ? { ...item.Put, write: true }
+        : { ...item.ConditionCheck, Item: item.ConditionCheck.Key, write: false },
+    );
     if (this.failTransactions > 0) {
       this.failTransactions--;
       throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
@@ -48,7 +48,7 @@ export class FakeTable {
         CancellationReasons: reasons,
       });
     }
-    for (const put of puts) this.items.set(keyOf(put.Item), put.Item);
+    for (const put of puts) if (put.write) this.items.set(keyOf(put.Item), put.Item);
     return {};
   }
 
@@ -74,17 +74,30 @@ export class FakeTable {
   }
 }
 
+interface Conditional {
+  ConditionExpression?: string;
+  ExpressionAttributeValues?: Values;
+  ReturnValuesOnConditionCheckFailure?: string;
+}
+type TransactPut = Conditional & { Item: Item };
+type TransactCheck = Conditional & { Key: Item };
+
 const keyOf = (item: Item) => `${String(item['pk'])}|${String(item['sk'])}`;
 
 function holds(condition: string | undefined, old: Item | undefined, values: Values = {}): boolean {
   if (!condition) return true;
   return condition.split(' OR ').some((clause) => {
     if (clause === 'attribute_not_exists(pk)') return old === undefined;
-    const match = /^(\w+) = (:\w+)$/.exec(clause);
+    const match = /^(\w+) (=|<=) (:\w+)$/.exec(clause);
     if (!match) throw new Error(`fake table: unsupported condition clause "${clause}"`);
-    const [, attribute = '', ref = ''] = match;
+    const [, attribute = '', operator, ref = ''] = match;
     if (!(ref in values)) throw new Error(`fake table: ${ref} has no value`);
-    return old !== undefined && old[attribute] === values[ref];
+    if (old === undefined) return false;
+    if (operator === '=') return old[attribute] === values[ref];
+    const [a, b] = [old[attribute], values[ref]];
+    if (typeof a !== 'number' || typeof b !== 'number')
+      throw new Error(`fake table: <= compares numbers only`);
+    return a <= b;
   });
 }
 

@@ -298,6 +298,48 @@ describe('job runner scenarios: one run per slot, no overlap', () => {
     expect(world.records.find((r) => r.executionArn.endsWith('exec-a'))?.status).toBe('Succeeded');
   });
 
+  it("a paused job's slot ends Skipped with who paused it, why and until when; a redelivery is a duplicate", async () => {
+    const world = newWorld();
+    const until = new Date(world.now.getTime() + 4 * 3_600_000);
+    world.table.put({
+      Item: {
+        pk: 'PAUSE#nightly-report',
+        sk: 'PAUSE',
+        reason: 'vendor API down (INC-123)',
+        by: 'arn:aws:sts::111111111111:assumed-role/Operator/alice',
+        until: until.toISOString(),
+        untilEpoch: Math.floor(until.getTime() / 1000),
+      },
+    });
+    const result = await world.start('exec-a', input()).done;
+    const again = await world.start('exec-b', input()).done;
+
+    expect([result.status, again.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(world.callsTo('RunOnSpot')).toHaveLength(0);
+    expect(world.records).toEqual([
+      expect.objectContaining({
+        status: 'Skipped',
+        reason:
+          'paused by arn:aws:sts::111111111111:assumed-role/Operator/alice until 2026-11-23T07:00:00.000Z: vendor API down (INC-123)',
+      }),
+    ]);
+    expect(world.events.map((e) => e.detailType)).toEqual(['JobSkipped']);
+    expect(world.lease()).toBeUndefined();
+  });
+
+  it('a pause that ran out no longer holds a run back', async () => {
+    const world = newWorld();
+    world.table.put({
+      Item: {
+        pk: 'PAUSE#nightly-report',
+        sk: 'PAUSE',
+        untilEpoch: Math.floor(world.now.getTime() / 1000) - 1,
+      },
+    });
+    expect((await world.start('exec-a', input()).done).status).toBe('SUCCEEDED');
+    expect(world.records.map((r) => r.status)).toEqual(['Succeeded']);
+  });
+
   it('forbid holds for a run with retries that outlives any fixed lease duration', async () => {
     const world = newWorld();
     const first = gate();

@@ -102,8 +102,8 @@ export class World {
     const [ddb, sfn, ecs, events] = this.mocks;
     ddb
       .on(TransactWriteCommand)
-      .callsFake((i: { TransactItems: { Put: never }[] }) =>
-        this.table.transact(i.TransactItems.map((t) => t.Put)),
+      .callsFake((i: { TransactItems: Parameters<FakeTable['transact']>[0] }) =>
+        this.table.transact(i.TransactItems),
       );
     ddb.on(PutCommand).callsFake((i: Parameters<FakeTable['put']>[0]) => this.table.put(i));
     ddb.on(DeleteCommand).callsFake((i: Parameters<FakeTable['delete']>[0]) => this.table.delete(i));

@@ -96,7 +96,7 @@ describe('JobRunner stack', () => {
     ]);
     const actions = (fn: string) =>
       statements.filter(([id]) => String(id).includes(fn)).flatMap(([, a]) => a);
-    expect(actions('Lease')).toEqual(['dynamodb:PutItem']);
+    expect([...actions('Lease')].sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:PutItem']);
     expect([...actions('Recorder')].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
     expect(actions('TasksFunction')).toEqual([]);
   });

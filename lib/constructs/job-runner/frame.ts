@@ -156,6 +156,11 @@ export function runnerFrame(scope: Construct, props: RunnerFrameProps): sfn.ICha
     'Skipped',
     "States.Format('the previous run {} is still running', $.lease.holder.executionArn)",
   );
+  const paused = mark(
+    'MarkPaused',
+    'Skipped',
+    "States.Format('paused by {} until {}: {}', $.lease.pause.by, $.lease.pause.until, $.lease.pause.reason)",
+  );
   const notReplaced = mark(
     'MarkNotReplaced',
     'Skipped',
@@ -169,6 +174,7 @@ export function runnerFrame(scope: Construct, props: RunnerFrameProps): sfn.ICha
     timedOut,
     timedOutUnconfirmed,
     skipped,
+    paused,
     notReplaced,
   ])
     m.next(finish);
@@ -299,6 +305,7 @@ export function runnerFrame(scope: Construct, props: RunnerFrameProps): sfn.ICha
   )
     .when(sfn.Condition.stringEquals('$.lease.decision', 'duplicate'), duplicate)
     .when(sfn.Condition.stringEquals('$.lease.decision', 'skip'), skipped)
+    .when(sfn.Condition.stringEquals('$.lease.decision', 'paused'), paused)
     .when(sfn.Condition.stringEquals('$.lease.decision', 'replace'), stopPrevious)
     .when(sfn.Condition.stringEquals('$.lease.decision', 'orphaned'), stopHolderWork)
     .otherwise(notStarted);

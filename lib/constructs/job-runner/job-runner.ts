@@ -88,8 +88,9 @@ export class JobRunner extends Construct {
       description: 'Checks a run start, then claims its slot and the job lease in one DynamoDB transaction',
       environment: { TABLE_NAME: this.table.tableName },
     });
-    // The only writes it makes are the conditional puts of one transaction (PutItem per item).
-    this.table.grant(lease.role, 'dynamodb:PutItem');
+    // PutItem for the slot claim and the lease, ConditionCheckItem for an operator's pause,
+    // all in one TransactWriteItems (which needs no permission of its own).
+    this.table.grant(lease.role, 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem');
     lease.role.addToPolicy(
       new iam.PolicyStatement({
         // Describe: is the holder alive? Stop: refuse a redrive that would run beside the holder.
