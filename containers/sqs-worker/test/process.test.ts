@@ -1,117 +1,150 @@
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it, type ExpectStatic, type TestContext } from 'vitest';
+import { buildWorkerBundle } from './run-worker';
+import {
+  corruptBatchMember,
+  longHandler,
+  receiveNeverReturns,
+  sigtermMidMessage,
+  targetNeverAnswers,
+  visibilityExtensionFails,
+  type ScenarioResult,
+} from './scenarios';
 
 /**
- * The entry point bundled as the Dockerfile bundles it, run as a child process against a
- * local stand-in for SQS (the SDK's JSON protocol) and for the webhook target: proves the
- * real SDK, the signal wiring and the exit code ECS sees, beyond what the mocked tests show.
+ * The entry point bundled as the Dockerfile bundles it, run as a child process against the SQS
+ * and webhook-target stand-ins: the real SDK, real timers and garbage collection, the signal
+ * wiring and the exit code ECS sees, beyond what the mocked tests can show. Each scenario is a
+ * failure a resident worker meets in production (scenarios.ts); they run concurrently, so the
+ * file takes as long as the slowest (~20 s).
  */
 const dir = mkdtempSync(path.join(tmpdir(), 'sqs-worker-'));
-const bundle = path.join(dir, 'main.js');
+let bundle = '';
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(__dirname, 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    outfile: bundle,
-    logLevel: 'silent',
-  });
+  bundle = await buildWorkerBundle(path.join(dir, 'main.js'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Calls {
-  readonly sqs: { action: string; input: Record<string, unknown> }[];
-  readonly hook: string[];
-}
-
-/** Serves one message on the first ReceiveMessage, then long-polls; holds each webhook call. */
-function fakeAws(body: string) {
-  const calls: Calls = { sqs: [], hook: [] };
-  const held: http.ServerResponse[] = [];
-  let served = false;
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => {
-      if (req.url === '/hook') {
-        calls.hook.push(raw);
-        held.push(res);
-        return;
-      }
-      const action = String(req.headers['x-amz-target']).replace('AmazonSQS.', '');
-      calls.sqs.push({ action, input: JSON.parse(raw) as Record<string, unknown> });
-      res.setHeader('content-type', 'application/x-amz-json-1.0');
-      if (action === 'ReceiveMessage') {
-        if (served) return; // a long poll that never returns: only the worker can end it
-        served = true;
-        const md5 = createHash('md5').update(body).digest('hex');
-        res.end(
-          JSON.stringify({
-            Messages: [{ MessageId: 'm-1', ReceiptHandle: 'rh-1', MD5OfBody: md5, Body: body }],
-          }),
-        );
-        return;
-      }
-      res.end('{}');
-    });
+/** Runs a scenario; on failure prints its counts and the worker's stderr. */
+async function run(
+  { onTestFailed }: TestContext,
+  scenario: (options: { bundle: string }) => Promise<ScenarioResult>,
+): Promise<ScenarioResult> {
+  const result = await scenario({ bundle });
+  onTestFailed(() => {
+    const { counts, extra, stderr } = result;
+    console.error(`${result.name}\n${JSON.stringify({ counts, extra }, null, 2)}\n${stderr}`);
   });
-  return { server, calls, held };
+  return result;
 }
 
-describe('main.js (bundled, in a child process)', () => {
-  it('on SIGTERM stops polling, finishes the message in flight, deletes it once and exits 0', async () => {
-    const event = { eventId: 'evt-9', type: 'order.created', payload: { orderId: 9 } };
-    const { server, calls, held } = fakeAws(JSON.stringify(event));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const child = spawn(process.execPath, [bundle, 'webhook-relay'], {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          AWS_REGION: 'ap-northeast-1',
-          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'secret',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ENDPOINT_URL_SQS: base,
-          WORKER_NAME: 'order-events-relay',
-          QUEUE_URL: `${base}/111111111111/sandbox-order-events-relay`,
-          VISIBILITY_TIMEOUT_SECONDS: '120',
-          TARGET_URL: `${base}/hook`,
-          TARGET_TOKEN: 'token',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
-        child.on('exit', (code, signal) => r({ code, signal })),
-      );
+/** What holds in every scenario, whatever goes wrong: at-least-once without harm. */
+function expectInvariants(expect: ExpectStatic, { counts }: ScenarioResult): void {
+  expect.soft(counts.deletedWithoutCompletion, 'messages deleted without a completed delivery').toBe(0);
+  expect
+    .soft(counts.maxConcurrentCopies, 'copies of one event open at the target at once')
+    .toBeLessThanOrEqual(1);
+}
 
-      await expect.poll(() => calls.hook.length, { timeout: 10_000 }).toBe(1);
-      await expect.poll(() => calls.sqs.filter((c) => c.action === 'ReceiveMessage').length).toBe(2);
-      child.kill('SIGTERM');
-      await expect.poll(() => stdout).toContain('SIGTERM received');
-      await new Promise((r) => setTimeout(r, 300));
-      expect(calls.sqs.map((c) => c.action)).toEqual(['ReceiveMessage', 'ReceiveMessage']); // no delete yet
+/** Time from SIGTERM to exit; Infinity when the worker had to be killed. */
+const exitMs = (r: ScenarioResult) => r.counts.exitMsAfterSigterm ?? Infinity;
 
-      held[0]!.writeHead(204).end(); // the target accepts the event after SIGTERM
-      await expect(exited).resolves.toEqual({ code: 0, signal: null });
-      expect(calls.sqs.map((c) => c.action)).toEqual(['ReceiveMessage', 'ReceiveMessage', 'DeleteMessage']);
-      expect(calls.sqs[2]!.input).toMatchObject({ ReceiptHandle: 'rh-1' });
-      expect(JSON.parse(calls.hook[0]!)).toEqual(event);
-      expect(stdout.trim().split('\n').at(-1)).toContain('stopped cleanly');
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+describe.concurrent('main.js (bundled, in a child process)', () => {
+  it('(a) aborts a call the target never answers at MAX_PROCESSING_SECONDS, even under GC, so the message is retried and dead-lettered', async (context) => {
+    const { expect } = context;
+    const r = await run(context, targetNeverAnswers);
+    expect.soft(r.counts.delivered, 'requests at the target (one per receive)').toBe(2);
+    expect.soft(r.extra['abortedBeforeSigterm'], 'requests the worker aborted').toBe(2);
+    expect.soft(r.extra['shortestRequestMs'], 'shortest request (ms)').toBeGreaterThanOrEqual(1_500);
+    expect
+      .soft(r.extra['longestRequestMs'], 'longest request (ms): aborted at ~2 s')
+      .toBeLessThanOrEqual(3_500);
+    expect.soft(r.counts.deadLettered).toBe(1);
+    expect.soft(r.counts.deleted).toBe(0);
+    expect.soft(exitMs(r), 'ms from SIGTERM to exit').toBeLessThanOrEqual(3_000);
+    expect.soft(r.counts.exitCode).toBe(0);
+    expectInvariants(expect, r);
+  });
+
+  it('(b) abandons a ReceiveMessage that never answers, says so, and polls again', async (context) => {
+    const { expect } = context;
+    const r = await run(context, receiveNeverReturns);
+    expect
+      .soft(r.extra['receiveStalledLogs'], 'log lines with "event":"receive-stalled"')
+      .toBeGreaterThanOrEqual(1);
+    // RECEIVE_WAIT_SECONDS (1) + 5 s: not sooner (a long poll may legitimately take its wait), not much later.
+    expect
+      .soft(r.extra['secondReceiveAfterMs'], 'ms from the hung receive to the next')
+      .toBeGreaterThanOrEqual(5_500);
+    expect
+      .soft(r.extra['secondReceiveAfterMs'], 'ms from the hung receive to the next')
+      .toBeLessThanOrEqual(8_000);
+    expect.soft(r.counts.delivered).toBe(10);
+    expect.soft(r.counts.completed).toBe(10);
+    expect.soft(r.counts.deleted).toBe(10);
+    expectInvariants(expect, r);
+  });
+
+  it('(c) never runs two copies of a message when extending its visibility fails', async (context) => {
+    const { expect } = context;
+    const r = await run(context, visibilityExtensionFails);
+    expect.soft(r.extra['changeVisibilityFailures'], 'the fault was injected').toBeGreaterThanOrEqual(1);
+    expect.soft(r.counts.maxConcurrentCopies, 'copies open at the target at once').toBe(1);
+    // By MAX_PROCESSING_SECONDS (6) at the latest, before the message reappears at 8 s.
+    expect
+      .soft(r.extra['firstRequestAbortedAfterMs'], 'first request aborted after (ms)')
+      .toBeGreaterThanOrEqual(3_500);
+    expect
+      .soft(r.extra['firstRequestAbortedAfterMs'], 'first request aborted after (ms)')
+      .toBeLessThanOrEqual(7_000);
+    expect.soft(r.extra['staleHandleUses'], 'calls with a receipt handle the worker no longer held').toBe(0);
+    expectInvariants(expect, r);
+  });
+
+  it('(d) processes the valid members of a batch in which one message fails its MD5 check', async (context) => {
+    const { expect } = context;
+    const r = await run(context, corruptBatchMember);
+    expect.soft(r.counts.delivered).toBe(4);
+    expect.soft(r.counts.completed).toBe(4);
+    expect.soft(r.counts.deleted).toBe(4);
+    expect.soft(r.extra['corruptDelivered'], 'the corrupt message reached the target').toBe(0);
+    expect.soft(r.extra['corruptDeleted'], 'the corrupt message was deleted').toBe(0);
+    expect
+      .soft(r.extra['corruptMessageLogs'], 'log lines with "event":"corrupt-message"')
+      .toBeGreaterThanOrEqual(1);
+    expectInvariants(expect, r);
+  });
+
+  it('(e) lets a handler run up to MAX_PROCESSING_SECONDS (20 s), not a fixed 15 s, and aborts it there', async (context) => {
+    const { expect } = context;
+    const r = await run(context, longHandler);
+    expect.soft(r.extra['longDelivered'], 'the 16 s event: requests (no redelivery)').toBe(1);
+    expect.soft(r.extra['longCompleted'], 'the 16 s event: completed').toBe(1);
+    expect.soft(r.extra['longDeleted'], 'the 16 s event: deleted').toBe(1);
+    expect
+      .soft(r.extra['overBudgetAbortedAfterMs'], 'the 24 s event: aborted after (ms)')
+      .toBeGreaterThanOrEqual(19_000);
+    expect
+      .soft(r.extra['overBudgetAbortedAfterMs'], 'the 24 s event: aborted after (ms)')
+      .toBeLessThanOrEqual(21_500);
+    expect.soft(r.counts.duplicateDeliveries).toBe(0);
+    expectInvariants(expect, r);
+  });
+
+  it('(f) on SIGTERM stops polling, finishes the message in flight, deletes it once and exits 0', async (context) => {
+    const { expect } = context;
+    const r = await run(context, sigtermMidMessage);
+    expect.soft(r.counts.exitCode).toBe(0);
+    expect.soft(r.extra['receivesAfterSigterm']).toBe(0);
+    // The target answers 1.7 s after SIGTERM: the worker waited for it.
+    expect.soft(exitMs(r), 'ms from SIGTERM to exit').toBeGreaterThanOrEqual(1_500);
+    expect.soft(r.counts.delivered).toBe(1);
+    expect.soft(r.counts.completed).toBe(1);
+    expect.soft(r.counts.deleted).toBe(1);
+    expect.soft(r.extra['lastLineIsStoppedCleanly'], 'last log line is "stopped cleanly"').toBe(1);
+    expectInvariants(expect, r);
   });
 });
