@@ -125,7 +125,7 @@ async function runBed(
 }
 
 /** Resolves true as soon as `condition` holds, false after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() >= deadline) return false;
