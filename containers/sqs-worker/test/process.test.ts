@@ -52,6 +52,17 @@ function expectInvariants(expect: ExpectStatic, { counts }: ScenarioResult): voi
 /** A time that never came (null: no second receive, no abort) as Infinity, so bounds on it read plainly. */
 const never = (ms: number | null | undefined) => ms ?? Infinity;
 
+/** `value` within [low, high], as two soft assertions that both name it. */
+function expectBetween(
+  expect: ExpectStatic,
+  value: number,
+  [low, high]: [number, number],
+  label: string,
+): void {
+  expect.soft(value, label).toBeGreaterThanOrEqual(low);
+  expect.soft(value, label).toBeLessThanOrEqual(high);
+}
+
 /** Time from SIGTERM to exit; Infinity when the worker had to be killed. */
 const exitMs = (r: ScenarioResult) => never(r.counts.exitMsAfterSigterm);
 
@@ -79,12 +90,12 @@ describe.concurrent('main.js (bundled, in a child process)', () => {
       .soft(r.extra['receiveStalledLogs'], 'log lines with "event":"receive-stalled"')
       .toBeGreaterThanOrEqual(1);
     // RECEIVE_WAIT_SECONDS (1) + 5 s: not sooner (a long poll may legitimately take its wait), not much later.
-    expect
-      .soft(never(r.extra['secondReceiveAfterMs']), 'ms from the hung receive to the next')
-      .toBeGreaterThanOrEqual(5_500);
-    expect
-      .soft(never(r.extra['secondReceiveAfterMs']), 'ms from the hung receive to the next')
-      .toBeLessThanOrEqual(8_000);
+    expectBetween(
+      expect,
+      never(r.extra['secondReceiveAfterMs']),
+      [5_500, 8_000],
+      'ms from the hung receive to the next',
+    );
     expect.soft(r.counts.delivered, 'requests at the target').toBe(10);
     expect.soft(r.counts.completed, 'requests answered 2xx').toBe(10);
     expect.soft(r.counts.deleted, 'messages deleted').toBe(10);
@@ -97,12 +108,12 @@ describe.concurrent('main.js (bundled, in a child process)', () => {
     expect.soft(r.extra['changeVisibilityFailures'], 'the fault was injected').toBeGreaterThanOrEqual(1);
     expect.soft(r.counts.maxConcurrentCopies, 'copies open at the target at once').toBe(1);
     // By MAX_PROCESSING_SECONDS (6) at the latest, before the message reappears at 8 s.
-    expect
-      .soft(never(r.extra['firstRequestAbortedAfterMs']), 'first request aborted after (ms)')
-      .toBeGreaterThanOrEqual(3_500);
-    expect
-      .soft(never(r.extra['firstRequestAbortedAfterMs']), 'first request aborted after (ms)')
-      .toBeLessThanOrEqual(7_000);
+    expectBetween(
+      expect,
+      never(r.extra['firstRequestAbortedAfterMs']),
+      [3_500, 7_000],
+      'first request aborted after (ms)',
+    );
     expect.soft(r.extra['staleHandleUses'], 'calls with a receipt handle the worker no longer held').toBe(0);
     expectInvariants(expect, r);
   });
@@ -127,12 +138,12 @@ describe.concurrent('main.js (bundled, in a child process)', () => {
     expect.soft(r.extra['longDelivered'], 'the 16 s event: requests (no redelivery)').toBe(1);
     expect.soft(r.extra['longCompleted'], 'the 16 s event: completed').toBe(1);
     expect.soft(r.extra['longDeleted'], 'the 16 s event: deleted').toBe(1);
-    expect
-      .soft(never(r.extra['overBudgetAbortedAfterMs']), 'the 24 s event: aborted after (ms)')
-      .toBeGreaterThanOrEqual(19_000);
-    expect
-      .soft(never(r.extra['overBudgetAbortedAfterMs']), 'the 24 s event: aborted after (ms)')
-      .toBeLessThanOrEqual(21_500);
+    expectBetween(
+      expect,
+      never(r.extra['overBudgetAbortedAfterMs']),
+      [19_000, 21_500],
+      'the 24 s event: aborted after (ms)',
+    );
     expect.soft(r.counts.duplicateDeliveries, 'requests beyond the first per event').toBe(0);
     expectInvariants(expect, r);
   });

@@ -302,8 +302,11 @@ export class SqsStandIn {
     if (Number.isFinite(next)) this.expiryTimer = setTimeout(() => this.serveWaiters(), next - now);
   }
 
-  /** The message whose latest receipt handle this is; records stale handles. */
-  private byHandle(call: SqsCall): QueuedMessage | undefined {
+  /**
+   * The message whose latest receipt handle the call names; otherwise records the stale handle,
+   * answers ReceiptHandleIsInvalid and returns undefined.
+   */
+  private byLatestHandle(call: SqsCall, res: http.ServerResponse): QueuedMessage | undefined {
     const handle = call.input['ReceiptHandle'];
     const message = this.messages.find((m) => m.receiptHandle === handle);
     if (!message) {
@@ -314,22 +317,15 @@ export class SqsStandIn {
         receiptHandle: String(handle),
         at: call.at,
       });
+      const reason = 'The receipt handle is not the latest of any message.';
+      this.fail(call, res, 400, 'ReceiptHandleIsInvalid', reason);
     }
     return message;
   }
 
   private deleteMessage(call: SqsCall, res: http.ServerResponse): void {
-    const message = this.byHandle(call);
-    if (!message) {
-      this.fail(
-        call,
-        res,
-        400,
-        'ReceiptHandleIsInvalid',
-        'The receipt handle is not the latest of any message.',
-      );
-      return;
-    }
+    const message = this.byLatestHandle(call, res);
+    if (!message) return;
     this.messages.splice(this.messages.indexOf(message), 1);
     this.deleted.push({ id: message.id, at: call.at });
     this.answer(call, res, 200, {});
@@ -340,17 +336,8 @@ export class SqsStandIn {
       this.fail(call, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
       return;
     }
-    const message = this.byHandle(call);
-    if (!message) {
-      this.fail(
-        call,
-        res,
-        400,
-        'ReceiptHandleIsInvalid',
-        'The receipt handle is not the latest of any message.',
-      );
-      return;
-    }
+    const message = this.byLatestHandle(call, res);
+    if (!message) return;
     if (message.visibleAt <= call.at) {
       this.fail(call, res, 400, 'AWS.SimpleQueueService.MessageNotInflight', 'Message not inflight.');
       return;
