@@ -1,5 +1,5 @@
 /**
- * `npm run job -- <list|run|status|logs> ...`: operators' view of the scheduled jobs.
+ * `npm run job -- <list|run|status|logs|pause|resume> ...`: operators' view of the scheduled jobs.
  * Everything but the wiring lives in scripts/job/ and is unit-tested there.
  */
 import { exitWith } from './support/process';
@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { main } from './job/main';
@@ -29,6 +30,7 @@ exitWith(
       sfn: new SFNClient({ region: env.region }),
       ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: env.region })),
       logs: new CloudWatchLogsClient({ region: env.region }),
+      sts: new STSClient({ region: env.region }),
     }),
   }),
 );

@@ -1,5 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runWithoutAws } from '../support/no-aws';
@@ -24,6 +25,7 @@ function clientsWithoutCredentials() {
       new DynamoDBClient({ region: 'ap-northeast-1', credentials, maxAttempts: 1 }),
     ),
     logs: new CloudWatchLogsClient({ region: 'ap-northeast-1', credentials, maxAttempts: 1 }),
+    sts: new STSClient({ region: 'ap-northeast-1', credentials, maxAttempts: 1 }),
   };
 }
 
@@ -49,6 +51,24 @@ describe('npm run job (command line)', () => {
     [['run', 'a', 'b'], 'error: one job at a time; got a, b'],
     [['status', 'session-cleanup', '--wait'], "error: Unknown option '--wait'"],
     [['list', 'extra'], 'error: unexpected argument "extra"'],
+    [
+      ['pause', 'x', '--for', '2h'],
+      'error: --reason is required: say why, e.g. --reason "vendor API down (INC-123)"',
+    ],
+    [['pause', 'x', '--reason', '  ', '--for', '2h'], 'error: --reason is required'],
+    [
+      ['pause', 'x', '--reason', 'r'.repeat(301), '--for', '2h'],
+      'error: --reason is 301 characters; keep it under 300',
+    ],
+    [
+      ['pause', 'x', '--reason', 'down'],
+      'error: --for is required: how long, e.g. --for 4h, so a forgotten pause runs out',
+    ],
+    [['pause', 'x', '--reason', 'down', '--for', '2d'], 'error: --for "2d" is not a duration'],
+    [
+      ['pause', 'x', '--reason', 'down', '--for', '169h'],
+      'error: --for 169h is longer than 7 days; to switch a job off, set enabled: false in config',
+    ],
   ])('rejects %j with usage (exit 2)', async (argv, message) => {
     const deps = cliDeps();
     expect(await main(argv, deps)).toBe(2);
@@ -59,6 +79,8 @@ describe('npm run job (command line)', () => {
     [['run', 'nightly-sales-report']],
     [['status', 'nightly-sales-report', '--limit', '5']],
     [['logs', 'nightly-sales-report', '--follow']],
+    [['pause', 'nightly-sales-report', '--reason', 'vendor down', '--for', '2h']],
+    [['resume', 'nightly-sales-report']],
   ])('without credentials, %j fails with one clear line and exit 1', async (argv) => {
     const deps = cliDeps({ clients: clientsWithoutCredentials });
     expect(await main(argv, deps)).toBe(1);

@@ -1,5 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
@@ -10,10 +11,12 @@ import {
   type EnvironmentConfig,
   type PlatformConfig,
 } from '../../lib/config';
+import { durationSchema } from '../../lib/config/duration';
 import { CliError, CliUsageError, credentialsMessage, describeAwsError, isCredentialsError } from './errors';
 import { findJob } from './find-job';
 import { listJobs } from './list';
 import { jobLogs } from './logs';
+import { MAX_PAUSE_SECONDS, MAX_REASON_CHARS, pauseJob, resumeJob } from './pause';
 import type { Output } from './output';
 import { runJob } from './run';
 import { jobStatus } from './status';
@@ -26,13 +29,18 @@ export const USAGE = `usage: npm run job -- <command> [options]
   logs   <job> [--env <name>] [--run <name>] [--follow]
                                                     the container's output of the running or latest run
                                                     (or run <name>, as status shows it); --follow until it ends
+  pause  <job> --reason <text> --for <duration> [--env <name>]
+                                                    its runs end Skipped with the reason until then (at most 7 days);
+                                                    takes effect at the next start, no deploy
+  resume <job> [--env <name>]                       lift a pause early
 
---env defaults to ${DEFAULT_ENVIRONMENT}. run, status and logs need AWS credentials for the environment's account.`;
+--env defaults to ${DEFAULT_ENVIRONMENT}. Every command but list needs AWS credentials for the environment's account.`;
 
 export interface AwsClients {
   readonly sfn: SFNClient;
   readonly ddb: DynamoDBDocumentClient;
   readonly logs: CloudWatchLogsClient;
+  readonly sts: STSClient;
 }
 
 export interface CliDeps {
@@ -82,7 +90,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
         const job = findJob(config.schedules, positionals[0]!, config.environment.name);
         return await jobStatus(
           { env: config.environment, job, limit },
-          { ...deps.clients(config.environment), out },
+          { ...deps.clients(config.environment), out, now: deps.now },
         );
       }
       case 'logs': {
@@ -102,6 +110,30 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
             ...(typeof run === 'string' ? { run } : {}),
           },
           { ...deps.clients(config.environment), out, sleep: deps.sleep },
+        );
+      }
+      case 'pause': {
+        const { values, positionals } = parse(
+          rest,
+          { ...envOption, reason: { type: 'string' }, for: { type: 'string' } },
+          1,
+        );
+        const reason = parseReason(values['reason']);
+        const forSeconds = parsePauseFor(values['for']);
+        config = load(values['env'], deps);
+        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
+        return await pauseJob(
+          { env: config.environment, job, reason, forSeconds },
+          { ...deps.clients(config.environment), out, now: deps.now },
+        );
+      }
+      case 'resume': {
+        const { values, positionals } = parse(rest, envOption, 1);
+        config = load(values['env'], deps);
+        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
+        return await resumeJob(
+          { env: config.environment, job },
+          { ...deps.clients(config.environment), out, now: deps.now },
         );
       }
       case undefined:
@@ -182,6 +214,33 @@ function parseFrom(from: string | boolean | undefined, now: () => Date): Date {
     throw new CliUsageError(`--from "${from}" is not an ISO date-time such as 2026-11-22T00:00:00Z`);
   }
   return date;
+}
+
+function parseReason(reason: string | boolean | undefined): string {
+  const text = typeof reason === 'string' ? reason.trim() : '';
+  if (!text)
+    throw new CliUsageError('--reason is required: say why, e.g. --reason "vendor API down (INC-123)"');
+  if (text.length > MAX_REASON_CHARS) {
+    throw new CliUsageError(
+      `--reason is ${text.length} characters; keep it under ${MAX_REASON_CHARS} (link the incident)`,
+    );
+  }
+  return text;
+}
+
+function parsePauseFor(value: string | boolean | undefined): number {
+  if (typeof value !== 'string') {
+    throw new CliUsageError('--for is required: how long, e.g. --for 4h, so a forgotten pause runs out');
+  }
+  const parsed = durationSchema.safeParse(value);
+  if (!parsed.success)
+    throw new CliUsageError(`--for ${parsed.error.issues[0]?.message ?? 'is not a duration'}`);
+  if (parsed.data > MAX_PAUSE_SECONDS) {
+    throw new CliUsageError(
+      `--for ${value} is longer than 7 days; to switch a job off, set enabled: false in config`,
+    );
+  }
+  return parsed.data;
 }
 
 function parseLimit(limit: string | boolean | undefined): number {

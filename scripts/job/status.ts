@@ -3,6 +3,7 @@ import type { EnvironmentConfig, ScheduledJobConfig } from '../../lib/config';
 import { jobNames } from '../../lib/schedule/naming';
 import { logStreamUrl } from './links';
 import { formatTable, type Output } from './output';
+import { describePause, readPause } from './pause';
 import { latestRuns, type RunRecord } from './run-records';
 import { formatInZone } from './time';
 
@@ -15,10 +16,11 @@ export interface StatusOptions {
 /** The job's recent runs from the run records table, newest first, in the job's time zone. */
 export async function jobStatus(
   options: StatusOptions,
-  deps: { ddb: DynamoDBDocumentClient; out: Output },
+  deps: { ddb: DynamoDBDocumentClient; out: Output; now: () => Date },
 ): Promise<number> {
   const { env, job, limit } = options;
   const { out } = deps;
+  const pause = await readPause({ env, job }, deps);
   const { records, unreadable } = await latestRuns(
     { ddb: deps.ddb, environment: env.name, job: job.name },
     limit,
@@ -26,11 +28,13 @@ export async function jobStatus(
   const state = job.enabled ? '' : ` (disabled: ${job.disabledReason ?? 'no reason given'})`;
   if (records.length === 0) {
     out.line(`${job.name} in ${env.name}${state}: no runs recorded yet (records are kept 180 days)`);
+    if (pause) out.line(describePause(pause, job.timezone));
     return 0;
   }
   out.line(
     `${job.name} in ${env.name}${state}: last ${records.length} runs, newest first, times in ${job.timezone}`,
   );
+  if (pause) out.line(describePause(pause, job.timezone));
   out.line();
   const rows = records.map((r) => row(r, job.timezone));
   for (const line of formatTable(

@@ -1,5 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CliDeps } from './main';
@@ -32,6 +33,7 @@ export function testClients() {
     sfn: new SFNClient({ region: 'ap-northeast-1', credentials }),
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-1', credentials })),
     logs: new CloudWatchLogsClient({ region: 'ap-northeast-1', credentials }),
+    sts: new STSClient({ region: 'ap-northeast-1', credentials }),
   };
 }
 
