@@ -1,11 +1,12 @@
 /**
- * `npm run job -- <list|run|status|logs|pause|resume> ...`: operators' view of the scheduled jobs.
+ * `npm run job -- <list|run|status|logs|pause|resume|stop> ...`: operators' view of the scheduled jobs.
  * Everything but the wiring lives in scripts/job/ and is unit-tested there.
  */
 import { exitWith } from './support/process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -31,6 +32,7 @@ exitWith(
       ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: env.region })),
       logs: new CloudWatchLogsClient({ region: env.region }),
       sts: new STSClient({ region: env.region }),
+      ecs: new ECSClient({ region: env.region }),
     }),
   }),
 );

@@ -54,6 +54,7 @@ describe('job-tasks handler', () => {
     expect(await handle(stop, deps)).toEqual({
       tasks: [{ taskArn, lastStatus: 'STOPPED' }],
       allStopped: true,
+      stopRequested: [taskArn],
     });
     expect(ecsMock.commandCalls(StopTaskCommand)[0]!.args[0].input.reason).toBe('Job timeout reached');
     expect(logs()).toContainEqual(

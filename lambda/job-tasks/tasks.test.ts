@@ -98,6 +98,7 @@ describe('stopExecutionTasks', () => {
     expect(await stopExecutionTasks(execution, 'Job timeout reached', deps)).toEqual({
       tasks: [{ taskArn: task('a'), lastStatus: 'STOPPED' }],
       allStopped: true,
+      stopRequested: [task('a')],
     });
     expect(ecsMock.commandCalls(StopTaskCommand)[0]!.args[0].input).toEqual({
       cluster: deps.cluster,
@@ -121,6 +122,7 @@ describe('stopExecutionTasks', () => {
     expect(await stopExecutionTasks(execution, 'x', deps)).toEqual({
       tasks: [{ taskArn: task('a'), lastStatus: 'STOPPED' }],
       allStopped: true,
+      stopRequested: [],
     });
     expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0);
     expect(ecsMock.commandCalls(DescribeTasksCommand)[0]!.args[0].input).toEqual({
@@ -146,6 +148,7 @@ describe('stopExecutionTasks', () => {
         { taskArn: task('c'), lastStatus: 'UNKNOWN (not in the answer)' },
       ],
       allStopped: false,
+      stopRequested: [task('b'), task('c')],
     });
     // Stop is still asked for: a task that cannot be seen may well be running.
     expect(ecsMock.commandCalls(StopTaskCommand).map((c) => c.args[0].input.task)).toEqual([
@@ -199,12 +202,17 @@ describe('stopExecutionTasks', () => {
     expect(await stopExecutionTasks(execution, 'x', deps)).toEqual({
       tasks: [{ taskArn: task('a'), lastStatus: 'UNKNOWN' }],
       allStopped: false,
+      stopRequested: [task('a')],
     });
   });
 
   it('an execution that started no task has nothing to stop', async () => {
     sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [] });
-    expect(await stopExecutionTasks(execution, 'x', deps)).toEqual({ tasks: [], allStopped: true });
+    expect(await stopExecutionTasks(execution, 'x', deps)).toEqual({
+      tasks: [],
+      allStopped: true,
+      stopRequested: [],
+    });
     expect(ecsMock.calls()).toHaveLength(0);
   });
 

@@ -14,6 +14,8 @@ export interface StopResult {
   readonly tasks: readonly { readonly taskArn: string; readonly lastStatus: string }[];
   /** Every task of the execution is STOPPED (vacuously true when it started none). */
   readonly allStopped: boolean;
+  /** The tasks this call asked ECS to stop: those not already STOPPED. */
+  readonly stopRequested: readonly string[];
 }
 
 /** A Fargate task gets SIGTERM, then SIGKILL after its stop timeout (120 s at most). */
@@ -65,17 +67,18 @@ export async function stopExecutionTasks(
   deps: TasksDeps,
 ): Promise<StopResult> {
   const taskArns = await tasksOf(executionArn, deps);
-  if (taskArns.length === 0) return { tasks: [], allStopped: true };
+  if (taskArns.length === 0) return { tasks: [], allStopped: true, stopRequested: [] };
   let tasks = await describe(taskArns, deps);
-  for (const task of tasks.filter((t) => t.lastStatus !== 'STOPPED')) {
-    await deps.ecs.send(new StopTaskCommand({ cluster: deps.cluster, task: task.taskArn, reason }));
+  const stopRequested = tasks.filter((t) => t.lastStatus !== 'STOPPED').map((t) => t.taskArn);
+  for (const task of stopRequested) {
+    await deps.ecs.send(new StopTaskCommand({ cluster: deps.cluster, task, reason }));
   }
   const deadline = deps.now() + STOP_WAIT_MS;
   while (tasks.some((t) => t.lastStatus !== 'STOPPED') && deps.now() < deadline) {
     await deps.sleep(POLL_MS);
     tasks = await describe(taskArns, deps);
   }
-  return { tasks, allStopped: tasks.every((t) => t.lastStatus === 'STOPPED') };
+  return { tasks, allStopped: tasks.every((t) => t.lastStatus === 'STOPPED'), stopRequested };
 }
 
 /**

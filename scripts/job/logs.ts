@@ -127,10 +127,10 @@ async function findRun(options: LogsOptions, deps: LogsDeps): Promise<Run> {
 }
 
 /** The newest running execution of the job, found by the job name in each running execution's input. */
-async function runningExecution(
+export async function runningExecution(
   env: EnvironmentConfig,
   job: string,
-  deps: LogsDeps,
+  deps: { readonly sfn: SFNClient },
 ): Promise<Run | undefined> {
   const { executions = [] } = await deps.sfn.send(
     new ListExecutionsCommand({

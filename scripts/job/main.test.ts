@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,6 +27,7 @@ function clientsWithoutCredentials() {
     ),
     logs: new CloudWatchLogsClient({ region: 'ap-northeast-1', credentials, maxAttempts: 1 }),
     sts: new STSClient({ region: 'ap-northeast-1', credentials, maxAttempts: 1 }),
+    ecs: new ECSClient({ region: 'ap-northeast-1', credentials, maxAttempts: 1 }),
   };
 }
 
@@ -81,6 +83,7 @@ describe('npm run job (command line)', () => {
     [['logs', 'nightly-sales-report', '--follow']],
     [['pause', 'nightly-sales-report', '--reason', 'vendor down', '--for', '2h']],
     [['resume', 'nightly-sales-report']],
+    [['stop', 'nightly-sales-report', '--reason', 'wrong input file']],
   ])('without credentials, %j fails with one clear line and exit 1', async (argv) => {
     const deps = cliDeps({ clients: clientsWithoutCredentials });
     expect(await main(argv, deps)).toBe(1);

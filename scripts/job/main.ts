@@ -1,4 +1,5 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +21,7 @@ import { MAX_PAUSE_SECONDS, MAX_REASON_CHARS, pauseJob, resumeJob } from './paus
 import type { Output } from './output';
 import { runJob } from './run';
 import { jobStatus } from './status';
+import { stopJob } from './stop';
 
 export const USAGE = `usage: npm run job -- <command> [options]
 
@@ -33,6 +35,8 @@ export const USAGE = `usage: npm run job -- <command> [options]
                                                     its runs end Skipped with the reason until then (at most 7 days);
                                                     takes effect at the next start, no deploy
   resume <job> [--env <name>]                       lift a pause early
+  stop   <job> --reason <text> [--env <name>]       stop the run in progress: its task is stopped and the
+                                                    runner records it Failed (not retried) with the reason
 
 --env defaults to ${DEFAULT_ENVIRONMENT}. Every command but list needs AWS credentials for the environment's account.`;
 
@@ -41,6 +45,7 @@ export interface AwsClients {
   readonly ddb: DynamoDBDocumentClient;
   readonly logs: CloudWatchLogsClient;
   readonly sts: STSClient;
+  readonly ecs: ECSClient;
 }
 
 export interface CliDeps {
@@ -125,6 +130,16 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
         return await pauseJob(
           { env: config.environment, job, reason, forSeconds },
           { ...deps.clients(config.environment), out, now: deps.now },
+        );
+      }
+      case 'stop': {
+        const { values, positionals } = parse(rest, { ...envOption, reason: { type: 'string' } }, 1);
+        const reason = parseReason(values['reason']);
+        config = load(values['env'], deps);
+        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
+        return await stopJob(
+          { env: config.environment, job, reason },
+          { ...deps.clients(config.environment), out, sleep: deps.sleep, now: deps.now },
         );
       }
       case 'resume': {

@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -34,6 +35,7 @@ export function testClients() {
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-northeast-1', credentials })),
     logs: new CloudWatchLogsClient({ region: 'ap-northeast-1', credentials }),
     sts: new STSClient({ region: 'ap-northeast-1', credentials }),
+    ecs: new ECSClient({ region: 'ap-northeast-1', credentials }),
   };
 }
 
