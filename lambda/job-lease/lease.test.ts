@@ -256,6 +256,15 @@ describe('begin, while an operator pauses the job', () => {
     },
   );
 
+  it('ten deliveries of one tick at once while paused: one is recorded paused, nine are duplicates', async () => {
+    pauseUntil(new Date(NOW.getTime() + 3_600_000));
+    const decisions = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => begin(start(), arn(`e${i}`), deps)),
+    );
+    expect(decisions.filter((d) => d.decision === 'paused')).toHaveLength(1);
+    expect(decisions.filter((d) => d.decision === 'duplicate')).toHaveLength(9);
+  });
+
   it('a pause that has run out is ignored, to the second', async () => {
     pauseUntil(NOW);
     expect(await begin(start(), arn('a'), deps)).toEqual({ decision: 'run', held: true });
