@@ -16,6 +16,7 @@ import { durationSchema } from '../../lib/config/duration';
 import { CliError, CliUsageError, credentialsMessage, describeAwsError, isCredentialsError } from './errors';
 import { findJob } from './find-job';
 import { listJobs } from './list';
+import { backfillJob } from './backfill';
 import { jobLogs } from './logs';
 import { MAX_PAUSE_SECONDS, MAX_REASON_CHARS, pauseJob, resumeJob } from './pause';
 import type { Output } from './output';
@@ -37,6 +38,9 @@ export const USAGE = `usage: npm run job -- <command> [options]
   resume <job> [--env <name>]                       lift a pause early
   stop   <job> --reason <text> [--env <name>]       stop the run in progress: its task is stopped and the
                                                     runner records it Failed (not retried) with the reason
+  backfill <job> --from <ISO time> --to <ISO time> [--dry-run] [--env <name>]
+                                                    run the slots of the window that no run claimed, oldest
+                                                    first, one at a time; --dry-run lists them
 
 --env defaults to ${DEFAULT_ENVIRONMENT}. Every command but list needs AWS credentials for the environment's account.`;
 
@@ -142,6 +146,27 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
           { ...deps.clients(config.environment), out, sleep: deps.sleep, now: deps.now },
         );
       }
+      case 'backfill': {
+        const { values, positionals } = parse(
+          rest,
+          { ...envOption, from: { type: 'string' }, to: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+          1,
+        );
+        if (typeof values['from'] !== 'string' || typeof values['to'] !== 'string') {
+          throw new CliUsageError(
+            'backfill needs --from and --to, e.g. --from 2026-11-22T00:00:00Z --to 2026-11-23T00:00:00Z',
+          );
+        }
+        const from = parseFrom(values['from'], deps.now, '--from');
+        const to = parseFrom(values['to'], deps.now, '--to');
+        config = load(values['env'], deps);
+        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
+        const { now, sleep, uuid } = deps;
+        return await backfillJob(
+          { env: config.environment, job, from, to, dryRun: values['dry-run'] === true },
+          { ...deps.clients(config.environment), out, now, sleep, uuid },
+        );
+      }
       case 'resume': {
         const { values, positionals } = parse(rest, envOption, 1);
         config = load(values['env'], deps);
@@ -222,11 +247,11 @@ function load(env: string | boolean | undefined, deps: CliDeps): PlatformConfig 
   return (deps.load ?? loadConfig)(name);
 }
 
-function parseFrom(from: string | boolean | undefined, now: () => Date): Date {
+function parseFrom(from: string | boolean | undefined, now: () => Date, option = '--from'): Date {
   if (typeof from !== 'string') return now();
   const date = new Date(from);
   if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(from) || Number.isNaN(date.getTime())) {
-    throw new CliUsageError(`--from "${from}" is not an ISO date-time such as 2026-11-22T00:00:00Z`);
+    throw new CliUsageError(`${option} "${from}" is not an ISO date-time such as 2026-11-22T00:00:00Z`);
   }
   return date;
 }

@@ -100,7 +100,7 @@ export async function runJob(options: RunOptions, deps: RunDeps): Promise<number
   return report(execution, options, deps);
 }
 
-async function waitForEnd(
+export async function waitForEnd(
   executionArn: string,
   job: ScheduledJobConfig,
   deps: RunDeps,

@@ -279,6 +279,25 @@ describe('job runner scenarios: one run per slot, no overlap', () => {
     expect(world.records).toHaveLength(1); // the duplicate delivery leaves no run record
   });
 
+  it('backfill: a slot that already ran is a duplicate; a missed slot runs once, under its real key', async () => {
+    const world = newWorld();
+    // The scheduled run of 03:00 happened; the one of 04:00 was missed (Scheduler never started it).
+    await world.start('sched-0300', input({}, '2026-11-23T03:00:00Z')).done;
+    const backfilled = await Promise.all([
+      world.start('backfill-0300', input({}, '2026-11-23T03:00:00Z')).done,
+      world.start('backfill-0400', input({}, '2026-11-23T04:00:00Z')).done,
+    ]);
+    // A late Scheduler delivery of the backfilled slot is a duplicate in its turn.
+    await world.start('sched-0400-late', input({}, '2026-11-23T04:00:00Z')).done;
+
+    expect(backfilled.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(world.callsTo('RunOnSpot').map((c) => c.execution)).toEqual(['sched-0300', 'backfill-0400']);
+    expect(world.records.map((r) => [r.slot, r.trigger, r.status])).toEqual([
+      ['2026-11-23T03:00:00Z', 'schedule', 'Succeeded'],
+      ['2026-11-23T04:00:00Z', 'schedule', 'Succeeded'],
+    ]);
+  });
+
   it('overlap under forbid: the new run is skipped, recorded and reported once', async () => {
     const world = newWorld();
     const first = gate();
