@@ -157,6 +157,41 @@ export async function runningExecution(
   return undefined;
 }
 
+/**
+ * The runner's running executions by job: job name → the newest one's execution name. Each
+ * running execution is described once (its input names the job); there are at most as many as
+ * jobs, usually a handful.
+ */
+export async function runningExecutions(
+  env: EnvironmentConfig,
+  deps: { readonly sfn: SFNClient },
+): Promise<Map<string, string>> {
+  const byJob = new Map<string, string>();
+  const { executions = [] } = await deps.sfn.send(
+    new ListExecutionsCommand({
+      stateMachineArn: stateMachineArn(env),
+      statusFilter: 'RUNNING',
+      maxResults: MAX_RUNNING,
+    }),
+  );
+  const described = await Promise.all(
+    executions.map(async (execution) =>
+      execution.executionArn
+        ? {
+            name: execution.name ?? execution.executionArn,
+            job: jobOf(
+              (await deps.sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })))
+                .input,
+            ),
+          }
+        : undefined,
+    ),
+  );
+  // ListExecutions lists newest first: keep the first seen per job.
+  for (const entry of described) if (entry?.job && !byJob.has(entry.job)) byJob.set(entry.job, entry.name);
+  return byJob;
+}
+
 function jobOf(input: string | undefined): string | undefined {
   try {
     const parsed = JSON.parse(input ?? '{}') as { job?: { name?: unknown } };

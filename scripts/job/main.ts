@@ -18,6 +18,7 @@ import { findJob } from './find-job';
 import { listJobs } from './list';
 import { backfillJob } from './backfill';
 import { jobLogs } from './logs';
+import { lsJobs } from './ls';
 import { MAX_PAUSE_SECONDS, MAX_REASON_CHARS, pauseJob, resumeJob } from './pause';
 import type { Output } from './output';
 import { runJob } from './run';
@@ -27,6 +28,7 @@ import { stopJob } from './stop';
 export const USAGE = `usage: npm run job -- <command> [options]
 
   list   [--env <name>] [--from <ISO time>]          every job, its schedule and next runs (offline)
+  ls     [--env <name>] [--json]                     every job: schedule, state, last run, next run, running now
   run    <job> [--env <name>] [--no-wait] [--force]  start a job now; waits for the outcome unless --no-wait
   status <job> [--env <name>] [--limit <n>]          the job's recent runs, newest first (default 10)
   logs   <job> [--env <name>] [--run <name>] [--follow]
@@ -77,6 +79,15 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
         config = load(values['env'], deps);
         listJobs(config, parseFrom(values['from'], deps.now), out);
         return 0;
+      }
+      case 'ls': {
+        const { values } = parse(rest, { ...envOption, json: { type: 'boolean' } }, 0);
+        config = load(values['env'], deps);
+        return await lsJobs(
+          config,
+          { json: values['json'] === true },
+          { ...deps.clients(config.environment), out, now: deps.now },
+        );
       }
       case 'run': {
         const { values, positionals } = parse(
