@@ -1,5 +1,5 @@
 /**
- * `npm run job -- <list|ls|run|status|logs|pause|resume|stop|backfill> ...`: operators' view of the scheduled jobs.
+ * `npm run job -- <list|ls|run|status|logs|pause|resume|stop|backfill|import-crontab> ...`: operators' view of the scheduled jobs.
  * Everything but the wiring lives in scripts/job/ and is unit-tested there.
  */
 import { exitWith } from './support/process';

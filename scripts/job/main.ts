@@ -13,10 +13,13 @@ import {
   type PlatformConfig,
 } from '../../lib/config';
 import { durationSchema } from '../../lib/config/duration';
+import { isIanaTimeZone } from '../../lib/config/timezone';
 import { CliError, CliUsageError, credentialsMessage, describeAwsError, isCredentialsError } from './errors';
 import { findJob } from './find-job';
 import { listJobs } from './list';
+import { readFileSync } from 'node:fs';
 import { backfillJob } from './backfill';
+import { importCrontab, renderImport } from './crontab';
 import { jobLogs } from './logs';
 import { lsJobs } from './ls';
 import { MAX_PAUSE_SECONDS, MAX_REASON_CHARS, pauseJob, resumeJob } from './pause';
@@ -29,6 +32,10 @@ export const USAGE = `usage: npm run job -- <command> [options]
 
   list   [--env <name>] [--from <ISO time>]          every job, its schedule and next runs (offline)
   ls     [--env <name>] [--json]                     every job: schedule, state, last run, next run, running now
+  import-crontab <file> --owner <team> [--timezone <zone>] [--timeout <duration>] [--env <name>]
+                                                    a crontab as config/schedules.ts entries with AWS cron, and
+                                                    the lines to decide by hand (offline); zone defaults to the
+                                                    environment's defaultTimezone
   run    <job> [--env <name>] [--no-wait] [--force]  start a job now; waits for the outcome unless --no-wait
   status <job> [--env <name>] [--limit <n>]          the job's recent runs, newest first (default 10)
   logs   <job> [--env <name>] [--run <name>] [--follow]
@@ -63,6 +70,8 @@ export interface CliDeps {
   readonly clients: (env: EnvironmentConfig) => AwsClients;
   /** @default loadConfig */
   readonly load?: (environment: string) => PlatformConfig;
+  /** @default readFileSync(path, 'utf8') */
+  readonly readFile?: (path: string) => string;
 }
 
 const envOption = { env: { type: 'string' } } as const;
@@ -88,6 +97,49 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
           { json: values['json'] === true },
           { ...deps.clients(config.environment), out, now: deps.now },
         );
+      }
+      case 'import-crontab': {
+        const { values, positionals } = parse(
+          rest,
+          {
+            ...envOption,
+            owner: { type: 'string' },
+            timezone: { type: 'string' },
+            timeout: { type: 'string' },
+          },
+          1,
+        );
+        const owner = values['owner'];
+        if (typeof owner !== 'string' || owner === '') {
+          throw new CliUsageError(
+            '--owner is required: the team that will own the imported jobs, e.g. --owner sre',
+          );
+        }
+        config = load(values['env'], deps);
+        const file = positionals[0]!;
+        let text: string;
+        try {
+          text = (deps.readFile ?? ((path) => readFileSync(path, 'utf8')))(file);
+        } catch (error) {
+          throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+        }
+        const timezone =
+          typeof values['timezone'] === 'string' ? values['timezone'] : config.environment.defaultTimezone;
+        if (!isIanaTimeZone(timezone)) {
+          throw new CliUsageError(
+            `--timezone "${timezone}" is not an IANA time zone such as Asia/Tokyo or UTC`,
+          );
+        }
+        const timeout = typeof values['timeout'] === 'string' ? values['timeout'] : undefined;
+        if (timeout !== undefined && !durationSchema.safeParse(timeout).success) {
+          throw new CliUsageError(`--timeout "${timeout}" is not a duration such as 30m or 2h`);
+        }
+        const result = importCrontab(text, { owner, timezone, ...(timeout ? { timeout } : {}) });
+        out.line(renderImport(result, file));
+        out.error(
+          `${result.jobs.length} job(s) imported, ${result.untranslated.length} line(s) to decide by hand; paste the entries into config/schedules.ts and review each NOTE`,
+        );
+        return 0;
       }
       case 'run': {
         const { values, positionals } = parse(
