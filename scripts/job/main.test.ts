@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runWithoutAws } from '../support/no-aws';
 import { describe, expect, it } from 'vitest';
-import { main, USAGE } from './main';
+import { main, usage } from './main';
 import { cliDeps } from './test-support';
 
 const CREDENTIALS_LINE =
@@ -32,27 +32,63 @@ function clientsWithoutCredentials() {
 }
 
 describe('npm run job (command line)', () => {
-  it('answers an unknown command with usage and exit 2', async () => {
+  it('answers an unknown command with the nearest one and exit 2', async () => {
     const deps = cliDeps();
     expect(await main(['lsit'], deps)).toBe(2);
-    expect(deps.out.stderr).toEqual(['error: unknown command "lsit"', `\n${USAGE}`]);
+    expect(deps.out.stderr).toEqual([
+      "error: unknown command 'lsit'\n(Did you mean list?)",
+      '(add --help to see the options)',
+    ]);
     expect(deps.out.stdout).toEqual([]);
   });
 
   it('prints usage to stderr with exit 2 when no command is given, and to stdout for --help', async () => {
     const none = cliDeps();
     expect(await main([], none)).toBe(2);
-    expect(none.out.stderr).toEqual([USAGE]);
+    expect(none.out.stderr).toEqual([usage(none)]);
     const help = cliDeps();
     expect(await main(['--help'], help)).toBe(0);
-    expect(help.out.stdout).toEqual([USAGE]);
+    expect(help.out.stdout).toEqual([usage(help)]);
+    for (const command of [
+      'list',
+      'ls',
+      'run',
+      'status',
+      'logs',
+      'pause',
+      'resume',
+      'stop',
+      'backfill',
+      'import-crontab',
+    ]) {
+      expect(usage(help), command).toContain(`\n  ${command} `);
+    }
   });
 
+  it.each(['list', 'ls', 'run', 'status', 'logs', 'pause', 'resume', 'stop', 'backfill', 'import-crontab'])(
+    '%s --help explains the command on stdout and exits 0, without loading config or AWS',
+    async (command) => {
+      const deps = cliDeps({
+        load: () => {
+          throw new Error('help must not load config');
+        },
+        clients: () => {
+          throw new Error('help must not need AWS');
+        },
+      });
+      expect(await main([command, '--help'], deps)).toBe(0);
+      expect(deps.out.stdout[0]).toMatch(new RegExp(`^Usage: npm run job -- ${command} \\[options\\]`));
+      expect(deps.out.stdout[0]).toContain('--env <name>');
+      expect(deps.out.stderr).toEqual([]);
+    },
+  );
+
   it.each([
-    [['run'], 'error: name the job, e.g. npm run job -- run nightly-sales-report'],
-    [['run', 'a', 'b'], 'error: one job at a time; got a, b'],
-    [['status', 'session-cleanup', '--wait'], "error: Unknown option '--wait'"],
-    [['list', 'extra'], 'error: unexpected argument "extra"'],
+    [['run'], "error: missing required argument 'job'"],
+    [['status'], "error: missing required argument 'job'"], // names status's own argument, not run's
+    [['run', 'a', 'b'], "error: too many arguments for 'run'. Expected 1 argument but got 2."],
+    [['status', 'session-cleanup', '--wait'], "error: unknown option '--wait'"],
+    [['list', 'extra'], "error: too many arguments for 'list'. Expected 0 arguments but got 1."],
     [
       ['pause', 'x', '--for', '2h'],
       'error: --reason is required: say why, e.g. --reason "vendor API down (INC-123)"',

@@ -3,7 +3,8 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import {
   ConfigError,
   configFiles,
@@ -17,7 +18,6 @@ import { isIanaTimeZone } from '../../lib/config/timezone';
 import { CliError, CliUsageError, credentialsMessage, describeAwsError, isCredentialsError } from './errors';
 import { findJob } from './find-job';
 import { listJobs } from './list';
-import { readFileSync } from 'node:fs';
 import { backfillJob } from './backfill';
 import { importCrontab, renderImport } from './crontab';
 import { jobLogs } from './logs';
@@ -27,31 +27,6 @@ import type { Output } from './output';
 import { runJob } from './run';
 import { jobStatus } from './status';
 import { stopJob } from './stop';
-
-export const USAGE = `usage: npm run job -- <command> [options]
-
-  list   [--env <name>] [--from <ISO time>]          every job, its schedule and next runs (offline)
-  ls     [--env <name>] [--json]                     every job: schedule, state, last run, next run, running now
-  import-crontab <file> --owner <team> [--timezone <zone>] [--timeout <duration>] [--env <name>]
-                                                    a crontab as config/schedules.ts entries with AWS cron, and
-                                                    the lines to decide by hand (offline); zone defaults to the
-                                                    environment's defaultTimezone
-  run    <job> [--env <name>] [--no-wait] [--force]  start a job now; waits for the outcome unless --no-wait
-  status <job> [--env <name>] [--limit <n>]          the job's recent runs, newest first (default 10)
-  logs   <job> [--env <name>] [--run <name>] [--follow]
-                                                    the container's output of the running or latest run
-                                                    (or run <name>, as status shows it); --follow until it ends
-  pause  <job> --reason <text> --for <duration> [--env <name>]
-                                                    its runs end Skipped with the reason until then (at most 7 days);
-                                                    takes effect at the next start, no deploy
-  resume <job> [--env <name>]                       lift a pause early
-  stop   <job> --reason <text> [--env <name>]       stop the run in progress: its task is stopped and the
-                                                    runner records it Failed (not retried) with the reason
-  backfill <job> --from <ISO time> --to <ISO time> [--dry-run] [--env <name>]
-                                                    run the slots of the window that no run claimed, oldest
-                                                    first, one at a time; --dry-run lists them
-
---env defaults to ${DEFAULT_ENVIRONMENT}. Every command but list needs AWS credentials for the environment's account.`;
 
 export interface AwsClients {
   readonly sfn: SFNClient;
@@ -74,187 +49,227 @@ export interface CliDeps {
   readonly readFile?: (path: string) => string;
 }
 
-const envOption = { env: { type: 'string' } } as const;
+/** Why a command-line error is exit 2: the command was not understood, nothing was attempted. */
+const USAGE_EXIT = 2;
 
-/** Runs one CLI command and returns its exit code: 0 ok, 1 failed or refused, 2 bad command line. */
-export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+/**
+ * The command line, one subcommand per operator task, each with `--help`. Built per call: the
+ * actions close over `deps` and report back through `result`.
+ */
+function program(deps: CliDeps, result: { code: number; config?: PlatformConfig }): Command {
   const { out } = deps;
-  const [command, ...rest] = argv;
-  let config: PlatformConfig | undefined;
-  try {
-    switch (command) {
-      case 'list': {
-        const { values } = parse(rest, { ...envOption, from: { type: 'string' } }, 0);
-        config = load(values['env'], deps);
-        listJobs(config, parseFrom(values['from'], deps.now), out);
-        return 0;
-      }
-      case 'ls': {
-        const { values } = parse(rest, { ...envOption, json: { type: 'boolean' } }, 0);
-        config = load(values['env'], deps);
-        return await lsJobs(
-          config,
-          { json: values['json'] === true },
-          { ...deps.clients(config.environment), out, now: deps.now },
+  const load = (env: string | undefined) => (result.config = loadFor(env, deps));
+  const clients = (config: PlatformConfig) => deps.clients(config.environment);
+  const job = (config: PlatformConfig, name: string) =>
+    findJob(config.schedules, name, config.environment.name);
+  const envOption = () =>
+    new Option(
+      '--env <name>',
+      `the environment, as in config/environments.ts (default ${DEFAULT_ENVIRONMENT})`,
+    );
+  const cli = new Command('npm run job --')
+    .description(
+      "Operators' view of the scheduled jobs. Every command but list and import-crontab needs AWS credentials for the environment's account.",
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => out.line(text.replace(/\n$/, '')),
+      writeErr: (text) => out.error(text.replace(/\n$/, '')),
+    })
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help to see the options)')
+    .helpCommand(false);
+  const command = (name: string, description: string) =>
+    cli.command(name).description(description).addOption(envOption()).allowExcessArguments(false);
+
+  command('list', 'every job, its schedule and next runs (offline)')
+    .option('--from <ISO time>', 'list the runs after this time (default now)')
+    .action((options: { env?: string; from?: string }) => {
+      const config = load(options.env);
+      listJobs(config, parseTime(options.from, deps.now, '--from'), out);
+    });
+  command('ls', 'every job: schedule, state, last run, next run, running now')
+    .option('--json', 'the same as JSON, for scripts')
+    .action(async (options: { env?: string; json?: boolean }) => {
+      const config = load(options.env);
+      result.code = await lsJobs(
+        config,
+        { json: options.json === true },
+        { ...clients(config), out, now: deps.now },
+      );
+    });
+  command('run', 'start a job now, through the same runner as its schedule; waits for the outcome')
+    .argument('<job>', 'the job, as named in config/schedules.ts')
+    .option('--no-wait', 'return once it started')
+    .option('--force', 'run a job that is disabled in config')
+    .action(async (name: string, options: { env?: string; wait: boolean; force?: boolean }) => {
+      const config = load(options.env);
+      const { now, sleep, uuid } = deps;
+      result.code = await runJob(
+        {
+          env: config.environment,
+          job: job(config, name),
+          force: options.force === true,
+          wait: options.wait,
+        },
+        { ...clients(config), out, now, sleep, uuid },
+      );
+    });
+  command('status', "the job's recent runs, newest first, and a pause in force")
+    .argument('<job>', 'the job, as named in config/schedules.ts')
+    .option('--limit <n>', 'how many runs, 1-100 (default 10)')
+    .action(async (name: string, options: { env?: string; limit?: string }) => {
+      const limit = parseLimit(options.limit);
+      const config = load(options.env);
+      result.code = await jobStatus(
+        { env: config.environment, job: job(config, name), limit },
+        { ...clients(config), out, now: deps.now },
+      );
+    });
+  command('logs', "the container's output of the running or latest run")
+    .argument('<job>', 'the job, as named in config/schedules.ts')
+    .option('--run <name>', 'this run instead (its execution name, as status shows it)')
+    .option('--follow', 'keep printing until the run ends')
+    .action(async (name: string, options: { env?: string; run?: string; follow?: boolean }) => {
+      const config = load(options.env);
+      result.code = await jobLogs(
+        {
+          env: config.environment,
+          job: job(config, name),
+          follow: options.follow === true,
+          ...(options.run ? { run: options.run } : {}),
+        },
+        { ...clients(config), out, sleep: deps.sleep },
+      );
+    });
+  command(
+    'pause',
+    'its runs end Skipped with the reason until then; no deploy, takes effect at the next start',
+  )
+    .argument('<job>', 'the job, as named in config/schedules.ts')
+    .option('--reason <text>', 'why, e.g. "vendor API down (INC-123)" (required)')
+    .option('--for <duration>', 'how long, e.g. 4h, at most 7 days (required)')
+    .action(async (name: string, options: { env?: string; reason?: string; for?: string }) => {
+      const reason = parseReason(options.reason);
+      const forSeconds = parsePauseFor(options.for);
+      const config = load(options.env);
+      result.code = await pauseJob(
+        { env: config.environment, job: job(config, name), reason, forSeconds },
+        { ...clients(config), out, now: deps.now },
+      );
+    });
+  command('resume', 'lift a pause early')
+    .argument('<job>', 'the job, as named in config/schedules.ts')
+    .action(async (name: string, options: { env?: string }) => {
+      const config = load(options.env);
+      result.code = await resumeJob(
+        { env: config.environment, job: job(config, name) },
+        { ...clients(config), out, now: deps.now },
+      );
+    });
+  command('stop', 'stop the run in progress: the runner records it Failed (not retried) with the reason')
+    .argument('<job>', 'the job, as named in config/schedules.ts')
+    .option('--reason <text>', 'why (required)')
+    .action(async (name: string, options: { env?: string; reason?: string }) => {
+      const reason = parseReason(options.reason);
+      const config = load(options.env);
+      result.code = await stopJob(
+        { env: config.environment, job: job(config, name), reason },
+        { ...clients(config), out, sleep: deps.sleep, now: deps.now },
+      );
+    });
+  command('backfill', 'run the slots of a window that no run claimed, oldest first, one at a time')
+    .argument('<job>', 'the job, as named in config/schedules.ts')
+    .option('--from <ISO time>', 'start of the window, e.g. 2026-11-22T00:00:00Z (required)')
+    .option('--to <ISO time>', 'end of the window, not included (required)')
+    .option('--dry-run', 'list the slots and what claimed each; start nothing')
+    .action(async (name: string, options: { env?: string; from?: string; to?: string; dryRun?: boolean }) => {
+      if (!options.from || !options.to) {
+        throw new CliUsageError(
+          'backfill needs --from and --to, e.g. --from 2026-11-22T00:00:00Z --to 2026-11-23T00:00:00Z',
         );
       }
-      case 'import-crontab': {
-        const { values, positionals } = parse(
-          rest,
-          {
-            ...envOption,
-            owner: { type: 'string' },
-            timezone: { type: 'string' },
-            timeout: { type: 'string' },
-          },
-          1,
-        );
-        const owner = values['owner'];
-        if (typeof owner !== 'string' || owner === '') {
+      const from = parseTime(options.from, deps.now, '--from');
+      const to = parseTime(options.to, deps.now, '--to');
+      const config = load(options.env);
+      const { now, sleep, uuid } = deps;
+      result.code = await backfillJob(
+        { env: config.environment, job: job(config, name), from, to, dryRun: options.dryRun === true },
+        { ...clients(config), out, now, sleep, uuid },
+      );
+    });
+  command(
+    'import-crontab',
+    'a crontab as config/schedules.ts entries with AWS cron, and the lines to decide by hand (offline)',
+  )
+    .argument('<file>', 'the crontab, e.g. from crontab -l')
+    .option('--owner <team>', 'the team that will own the jobs (required)')
+    .option('--timezone <zone>', "the crontab server's zone (default: the environment's defaultTimezone)")
+    .option('--timeout <duration>', 'the timeout every job gets, to review (default 1h)')
+    .action(
+      (file: string, options: { env?: string; owner?: string; timezone?: string; timeout?: string }) => {
+        if (!options.owner) {
           throw new CliUsageError(
             '--owner is required: the team that will own the imported jobs, e.g. --owner sre',
           );
         }
-        config = load(values['env'], deps);
-        const file = positionals[0]!;
+        const config = load(options.env);
+        const timezone = options.timezone ?? config.environment.defaultTimezone;
+        if (!isIanaTimeZone(timezone)) {
+          throw new CliUsageError(
+            `--timezone "${timezone}" is not an IANA time zone such as Asia/Tokyo or UTC`,
+          );
+        }
+        if (options.timeout !== undefined && !durationSchema.safeParse(options.timeout).success) {
+          throw new CliUsageError(`--timeout "${options.timeout}" is not a duration such as 30m or 2h`);
+        }
         let text: string;
         try {
           text = (deps.readFile ?? ((path) => readFileSync(path, 'utf8')))(file);
         } catch (error) {
           throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
         }
-        const timezone =
-          typeof values['timezone'] === 'string' ? values['timezone'] : config.environment.defaultTimezone;
-        if (!isIanaTimeZone(timezone)) {
-          throw new CliUsageError(
-            `--timezone "${timezone}" is not an IANA time zone such as Asia/Tokyo or UTC`,
-          );
-        }
-        const timeout = typeof values['timeout'] === 'string' ? values['timeout'] : undefined;
-        if (timeout !== undefined && !durationSchema.safeParse(timeout).success) {
-          throw new CliUsageError(`--timeout "${timeout}" is not a duration such as 30m or 2h`);
-        }
-        const result = importCrontab(text, { owner, timezone, ...(timeout ? { timeout } : {}) });
-        out.line(renderImport(result, file));
+        const imported = importCrontab(text, {
+          owner: options.owner,
+          timezone,
+          ...(options.timeout ? { timeout: options.timeout } : {}),
+        });
+        out.line(renderImport(imported, file));
         out.error(
-          `${result.jobs.length} job(s) imported, ${result.untranslated.length} line(s) to decide by hand; paste the entries into config/schedules.ts and review each NOTE`,
+          `${imported.jobs.length} job(s) imported, ${imported.untranslated.length} line(s) to decide by hand; paste the entries into config/schedules.ts and review each NOTE`,
         );
-        return 0;
-      }
-      case 'run': {
-        const { values, positionals } = parse(
-          rest,
-          { ...envOption, 'no-wait': { type: 'boolean' }, force: { type: 'boolean' } },
-          1,
-        );
-        config = load(values['env'], deps);
-        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
-        const { now, sleep, uuid } = deps;
-        return await runJob(
-          { env: config.environment, job, force: values['force'] === true, wait: values['no-wait'] !== true },
-          { ...deps.clients(config.environment), out, now, sleep, uuid },
-        );
-      }
-      case 'status': {
-        const { values, positionals } = parse(rest, { ...envOption, limit: { type: 'string' } }, 1);
-        const limit = parseLimit(values['limit']);
-        config = load(values['env'], deps);
-        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
-        return await jobStatus(
-          { env: config.environment, job, limit },
-          { ...deps.clients(config.environment), out, now: deps.now },
-        );
-      }
-      case 'logs': {
-        const { values, positionals } = parse(
-          rest,
-          { ...envOption, run: { type: 'string' }, follow: { type: 'boolean' } },
-          1,
-        );
-        config = load(values['env'], deps);
-        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
-        const run = values['run'];
-        return await jobLogs(
-          {
-            env: config.environment,
-            job,
-            follow: values['follow'] === true,
-            ...(typeof run === 'string' ? { run } : {}),
-          },
-          { ...deps.clients(config.environment), out, sleep: deps.sleep },
-        );
-      }
-      case 'pause': {
-        const { values, positionals } = parse(
-          rest,
-          { ...envOption, reason: { type: 'string' }, for: { type: 'string' } },
-          1,
-        );
-        const reason = parseReason(values['reason']);
-        const forSeconds = parsePauseFor(values['for']);
-        config = load(values['env'], deps);
-        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
-        return await pauseJob(
-          { env: config.environment, job, reason, forSeconds },
-          { ...deps.clients(config.environment), out, now: deps.now },
-        );
-      }
-      case 'stop': {
-        const { values, positionals } = parse(rest, { ...envOption, reason: { type: 'string' } }, 1);
-        const reason = parseReason(values['reason']);
-        config = load(values['env'], deps);
-        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
-        return await stopJob(
-          { env: config.environment, job, reason },
-          { ...deps.clients(config.environment), out, sleep: deps.sleep, now: deps.now },
-        );
-      }
-      case 'backfill': {
-        const { values, positionals } = parse(
-          rest,
-          { ...envOption, from: { type: 'string' }, to: { type: 'string' }, 'dry-run': { type: 'boolean' } },
-          1,
-        );
-        if (typeof values['from'] !== 'string' || typeof values['to'] !== 'string') {
-          throw new CliUsageError(
-            'backfill needs --from and --to, e.g. --from 2026-11-22T00:00:00Z --to 2026-11-23T00:00:00Z',
-          );
-        }
-        const from = parseFrom(values['from'], deps.now, '--from');
-        const to = parseFrom(values['to'], deps.now, '--to');
-        config = load(values['env'], deps);
-        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
-        const { now, sleep, uuid } = deps;
-        return await backfillJob(
-          { env: config.environment, job, from, to, dryRun: values['dry-run'] === true },
-          { ...deps.clients(config.environment), out, now, sleep, uuid },
-        );
-      }
-      case 'resume': {
-        const { values, positionals } = parse(rest, envOption, 1);
-        config = load(values['env'], deps);
-        const job = findJob(config.schedules, positionals[0]!, config.environment.name);
-        return await resumeJob(
-          { env: config.environment, job },
-          { ...deps.clients(config.environment), out, now: deps.now },
-        );
-      }
-      case undefined:
-        out.error(USAGE);
-        return 2;
-      case 'help':
-      case '--help':
-      case '-h':
-        out.line(USAGE);
-        return 0;
-      default:
-        throw new CliUsageError(`unknown command "${command}"`);
+      },
+    );
+  return cli;
+}
+
+/** The top-level help, as `npm run job -- --help` prints it. */
+export function usage(deps: CliDeps): string {
+  return program(deps, { code: 0 }).helpInformation().replace(/\n$/, '');
+}
+
+/** Runs one CLI command and returns its exit code: 0 ok, 1 failed or refused, 2 bad command line. */
+export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const { out } = deps;
+  const result: { code: number; config?: PlatformConfig } = { code: 0 };
+  const cli = program(deps, result);
+  try {
+    if (argv.length === 0) {
+      out.error(cli.helpInformation().replace(/\n$/, ''));
+      return USAGE_EXIT;
     }
+    await cli.parseAsync([...argv], { from: 'user' });
+    return result.code;
   } catch (error) {
+    const { config } = result;
+    if (error instanceof CommanderError) {
+      // Commander has printed the message (or the help) already.
+      return error.exitCode === 0 ? 0 : USAGE_EXIT;
+    }
     if (error instanceof CliUsageError) {
       out.error(`error: ${error.message}`);
-      if (error.showUsage) out.error(`\n${USAGE}`);
-      return 2;
+      if (error.showUsage) out.error(`(npm run job -- ${argv[0]} --help shows its options)`);
+      return USAGE_EXIT;
     }
     if (error instanceof CliError) {
       out.error(`error: ${error.message}`);
@@ -276,33 +291,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   }
 }
 
-type Values = Record<string, string | boolean | undefined>;
-
-function parse(
-  args: readonly string[],
-  options: NonNullable<ParseArgsConfig['options']>,
-  positionalCount: number,
-): { values: Values; positionals: string[] } {
-  let parsed: { values: Values; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as typeof parsed;
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-  if (parsed.positionals.length !== positionalCount) {
-    throw new CliUsageError(
-      positionalCount === 0
-        ? `unexpected argument "${parsed.positionals[0]}"`
-        : parsed.positionals.length === 0
-          ? 'name the job, e.g. npm run job -- run nightly-sales-report'
-          : `one job at a time; got ${parsed.positionals.join(', ')}`,
-    );
-  }
-  return parsed;
-}
-
-function load(env: string | boolean | undefined, deps: CliDeps): PlatformConfig {
-  const name = typeof env === 'string' ? env : DEFAULT_ENVIRONMENT;
+function loadFor(env: string | undefined, deps: CliDeps): PlatformConfig {
+  const name = env ?? DEFAULT_ENVIRONMENT;
   const known = Object.keys(configFiles.environments);
   if (!known.includes(name)) {
     throw new CliUsageError(`--env ${name}: no such environment; choose one of ${known.join(', ')}`, false);
@@ -310,16 +300,16 @@ function load(env: string | boolean | undefined, deps: CliDeps): PlatformConfig 
   return (deps.load ?? loadConfig)(name);
 }
 
-function parseFrom(from: string | boolean | undefined, now: () => Date, option = '--from'): Date {
-  if (typeof from !== 'string') return now();
-  const date = new Date(from);
-  if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(from) || Number.isNaN(date.getTime())) {
-    throw new CliUsageError(`${option} "${from}" is not an ISO date-time such as 2026-11-22T00:00:00Z`);
+function parseTime(value: string | undefined, now: () => Date, option: string): Date {
+  if (value === undefined) return now();
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(value) || Number.isNaN(date.getTime())) {
+    throw new CliUsageError(`${option} "${value}" is not an ISO date-time such as 2026-11-22T00:00:00Z`);
   }
   return date;
 }
 
-function parseReason(reason: string | boolean | undefined): string {
+function parseReason(reason: string | undefined): string {
   const text = typeof reason === 'string' ? reason.trim() : '';
   if (!text)
     throw new CliUsageError('--reason is required: say why, e.g. --reason "vendor API down (INC-123)"');
@@ -331,7 +321,7 @@ function parseReason(reason: string | boolean | undefined): string {
   return text;
 }
 
-function parsePauseFor(value: string | boolean | undefined): number {
+function parsePauseFor(value: string | undefined): number {
   if (typeof value !== 'string') {
     throw new CliUsageError('--for is required: how long, e.g. --for 4h, so a forgotten pause runs out');
   }
@@ -346,7 +336,7 @@ function parsePauseFor(value: string | boolean | undefined): number {
   return parsed.data;
 }
 
-function parseLimit(limit: string | boolean | undefined): number {
+function parseLimit(limit: string | undefined): number {
   if (typeof limit !== 'string') return 10;
   const n = Number(limit);
   if (!Number.isInteger(n) || n < 1 || n > 100)
