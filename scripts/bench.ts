@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseOptions, planRuns, USAGE, type BenchOptions } from './bench/plan';
+import { HELP, parseOptions, planRuns, USAGE, type BenchOptions } from './bench/plan';
 import { formatReport, summarize } from './bench/report';
 import { measureSynth, REPO_ROOT, type Measurement } from './bench/synth';
 
@@ -78,14 +78,16 @@ function bench(options: BenchOptions): void {
   );
 }
 
-let options: BenchOptions | undefined;
+let options: BenchOptions | 'help' | undefined;
 try {
   options = parseOptions(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`error: ${(error as Error).message}\n${USAGE}\n`);
   process.exitCode = 2;
 }
-if (options) {
+if (options === 'help') {
+  process.stdout.write(`${HELP}\n`);
+} else if (options) {
   try {
     bench(options);
   } catch (error) {

@@ -32,7 +32,12 @@ describe('parseOptions', () => {
   });
 
   it('runs no peer with --compare 0', () => {
-    expect(parseOptions(['--jobs', '300', '--compare', '0']).compare).toBe(0);
+    expect(parseOptions(['--jobs', '300', '--compare', '0'])).toMatchObject({ compare: 0 });
+  });
+
+  it.each([['--help'], ['-h']])('%s asks for the help, whatever else is given', (flag) => {
+    expect(parseOptions([flag])).toBe('help');
+    expect(parseOptions(['--jobs', '30', flag])).toBe('help');
   });
 
   it('names the flag and the fix for a bad value', () => {

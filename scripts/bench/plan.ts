@@ -3,6 +3,22 @@ import { parseArgs } from 'node:util';
 export const USAGE =
   'usage: npm run bench -- [--jobs 30,300,1000] [--compare 30] [--rounds 5] [--runs 3] [--out .bench/results.jsonl] [--json]';
 
+export const HELP = `${USAGE}
+
+Synthesizes the app through the real CLI path (npx cdk synth --quiet, in a fresh directory each
+time) with N generated jobs, beside the ScheduledFargateTask peer (plain and with cdk-nag), and
+reports wall time, CDK's phases, peak memory, template sizes, resources per job and bundle sizes.
+
+  --jobs <n,n,...>  job counts to synthesize ours at (default 30,300,1000)
+  --compare <n>     the job count at which ours is interleaved with the peer; 0: no peer (default 30)
+  --rounds <n>      rounds of (ours, peer, peer+nag) at --compare (default 5)
+  --runs <n>        runs of ours at each other job count (default 3)
+  --out <file>      JSON lines are appended here, one per app and job count (default .bench/results.jsonl)
+  --json            print the JSON lines instead of the tables
+  -h, --help        this help
+
+Measure on a quiet machine: the load average is recorded with each line.`;
+
 /** The apps the bench synthesizes: ours (bench/app.ts) and the peer (bench/peer/app.ts). */
 export type BenchApp = 'ours' | 'peer' | 'peer+nag';
 
@@ -30,7 +46,7 @@ function wholeNumber(flag: string, text: string, min: number): number {
 }
 
 /** Reads the command line; throws a message that names the flag and the fix. */
-export function parseOptions(argv: readonly string[]): BenchOptions {
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -40,9 +56,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       runs: { type: 'string', default: '3' },
       out: { type: 'string', default: '.bench/results.jsonl' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
+  if (values.help) return 'help';
   const jobs = [...new Set(values.jobs.split(',').map((s) => wholeNumber('jobs', s, 1)))];
   const compare = wholeNumber('compare', values.compare, 0);
   if (compare !== 0 && !jobs.includes(compare)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureOutput } from '../job/test-support';
 import { BaseError } from './base';
-import { schedulesMain, USAGE, type SchedulesDeps } from './main';
+import { HELP, schedulesMain, USAGE, type SchedulesDeps } from './main';
 
 const FROM = '2026-11-22T00:00:00Z';
 
@@ -49,6 +49,20 @@ describe('npm run schedules (command line)', () => {
     expect(schedulesMain(['--html', 'out.html'], d)).toBe(0);
     expect(d.written.get('out.html')).toMatch(/^<!doctype html>/);
   });
+
+  it.each([['--help'], ['-h']])(
+    '%s explains the options on stdout, exit 0, without loading config',
+    (flag) => {
+      const d = deps({
+        load: () => {
+          throw new Error('help must not load config');
+        },
+      });
+      expect(schedulesMain([flag], d)).toBe(0);
+      expect(d.out.stdout).toEqual([HELP]);
+      expect(HELP).toContain('--base <git ref>');
+    },
+  );
 
   it('answers bad arguments with exit 2', () => {
     for (const argv of [['--nope'], ['--from', 'tomorrow'], ['--env', 'prod']]) {

@@ -16,6 +16,18 @@ import { timelineHtml } from './timeline';
 export const USAGE =
   'usage: npm run schedules -- [--env <name>] [--from <ISO time>] [--base <git ref>] [--html <file>]';
 
+export const HELP = `${USAGE}
+
+The schedule report of an environment, offline from config: every job's next runs in its own
+zone, the busiest minutes against the vCPU quota, warnings, and with --base what a pull
+request changes.
+
+  --env <name>       the environment, as in config/environments.ts (default ${DEFAULT_ENVIRONMENT})
+  --from <ISO time>  report from this time (default now)
+  --base <git ref>   compare with config/schedules.ts at this ref, e.g. origin/main
+  --html <file>      also write the 24-hour timeline as HTML
+  -h, --help         this help`;
+
 export interface SchedulesDeps {
   readonly out: Output;
   readonly now: () => Date;
@@ -29,7 +41,7 @@ export interface SchedulesDeps {
 /** The schedule report; returns the exit code: 0 done, 2 bad arguments, config or --base. */
 export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): number {
   const { out } = deps;
-  let values: { env?: string; from?: string; base?: string; html?: string };
+  let values: { env?: string; from?: string; base?: string; html?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -38,12 +50,17 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
         from: { type: 'string' },
         base: { type: 'string' },
         html: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }));
   } catch (error) {
     out.error(`error: ${(error as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if (values.help) {
+    out.line(HELP);
+    return 0;
   }
   const from = values.from === undefined ? deps.now() : new Date(values.from);
   if (
