@@ -9,8 +9,29 @@ export const NEXT_RUNS = 3;
  * Every job of the environment with its schedule and next runs, from config alone: no AWS
  * call, so it works on any machine and shows what a change to config/schedules.ts will do.
  */
-export function listJobs(config: PlatformConfig, from: Date, out: Output): void {
+export function listJobs(
+  config: PlatformConfig,
+  from: Date,
+  out: Output,
+  options: { json?: boolean } = {},
+): void {
   const { environment: env, schedules } = config;
+  if (options.json) {
+    const jobs = schedules.map((job) => ({
+      name: job.name,
+      cron: job.cron,
+      timezone: job.timezone,
+      enabled: job.enabled,
+      ...(job.enabled
+        ? {}
+        : { disabledReason: job.disabledReason ?? null, disabledUntil: job.disabledUntil ?? null }),
+      nextRuns: job.enabled
+        ? nextRuns(job.cron, job.timezone, from, NEXT_RUNS).map((d) => d.toISOString())
+        : [],
+    }));
+    out.line(JSON.stringify({ environment: env.name, from: from.toISOString(), jobs }, null, 2));
+    return;
+  }
   out.line(
     `${env.name} (account ${env.account}, ${env.region}): ${schedules.length} jobs, next runs after ${formatInZone(from, env.defaultTimezone)}`,
   );

@@ -84,9 +84,10 @@ function program(deps: CliDeps, result: { code: number; config?: PlatformConfig 
 
   command('list', 'every job, its schedule and next runs (offline)')
     .option('--from <ISO time>', 'list the runs after this time (default now)')
-    .action((options: { env?: string; from?: string }) => {
+    .option('--json', 'the same as JSON, for scripts')
+    .action((options: { env?: string; from?: string; json?: boolean }) => {
       const config = load(options.env);
-      listJobs(config, parseTime(options.from, deps.now, '--from'), out);
+      listJobs(config, parseTime(options.from, deps.now, '--from'), out, { json: options.json === true });
     });
   command('ls', 'every job: schedule, state, last run, next run, running now')
     .option('--json', 'the same as JSON, for scripts')
@@ -118,11 +119,12 @@ function program(deps: CliDeps, result: { code: number; config?: PlatformConfig 
   command('status', "the job's recent runs, newest first, and a pause in force")
     .argument('<job>', 'the job, as named in config/schedules.ts')
     .option('--limit <n>', 'how many runs, 1-100 (default 10)')
-    .action(async (name: string, options: { env?: string; limit?: string }) => {
+    .option('--json', 'the records and the pause as JSON, for scripts')
+    .action(async (name: string, options: { env?: string; limit?: string; json?: boolean }) => {
       const limit = parseLimit(options.limit);
       const config = load(options.env);
       result.code = await jobStatus(
-        { env: config.environment, job: job(config, name), limit },
+        { env: config.environment, job: job(config, name), limit, json: options.json === true },
         { ...clients(config), out, now: deps.now },
       );
     });

@@ -126,3 +126,37 @@ describe('npm run job -- pause / resume', () => {
     expect(await readPause({ env, job }, deps())).toBeUndefined();
   });
 });
+
+describe('npm run job -- status --json', () => {
+  it('gives the records and the pause to scripts, without table keys', async () => {
+    ddb.on(GetCommand).resolves({ Item: pauseItem(epoch(NOW) + 3600) });
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'RUN#nightly-report',
+          sk: 's',
+          status: 'Failed',
+          startedAt: '2026-11-23T18:00:00Z',
+          exitCode: 1,
+        },
+      ],
+    });
+    const d = deps();
+    await jobStatus({ env, job, limit: 10, json: true }, d);
+    expect(JSON.parse(d.out.stdout.join('\n'))).toEqual({
+      job: 'nightly-report',
+      environment: 'sandbox',
+      enabled: true,
+      pause: {
+        reason: 'vendor API down (INC-123)',
+        by: ALICE,
+        since: '2026-11-24T00:00:00.000Z',
+        until: '2026-11-24T02:00:00.000Z',
+        untilEpoch: epoch(NOW) + 3600,
+        active: true,
+      },
+      runs: [{ status: 'Failed', startedAt: '2026-11-23T18:00:00Z', exitCode: 1 }],
+      unreadable: 0,
+    });
+  });
+});

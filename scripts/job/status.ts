@@ -11,6 +11,8 @@ export interface StatusOptions {
   readonly env: EnvironmentConfig;
   readonly job: ScheduledJobConfig;
   readonly limit: number;
+  /** The records and the pause as JSON, for scripts. */
+  readonly json?: boolean;
 }
 
 /** The job's recent runs from the run records table, newest first, in the job's time zone. */
@@ -25,6 +27,24 @@ export async function jobStatus(
     { ddb: deps.ddb, environment: env.name, job: job.name },
     limit,
   );
+  if (options.json) {
+    const { pk: _pk, sk: _sk, ...pauseFields } = (pause ?? {}) as Record<string, unknown>;
+    out.line(
+      JSON.stringify(
+        {
+          job: job.name,
+          environment: env.name,
+          enabled: job.enabled,
+          ...(pause ? { pause: pauseFields } : {}),
+          runs: records.map(({ pk: _p, sk: _s, ...record }) => record),
+          unreadable,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
   const state = job.enabled ? '' : ` (disabled: ${job.disabledReason ?? 'no reason given'})`;
   if (records.length === 0) {
     out.line(`${job.name} in ${env.name}${state}: no runs recorded yet (records are kept 180 days)`);
