@@ -1,4 +1,9 @@
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -80,6 +85,37 @@ describe('npm run job -- run', () => {
     ]);
     // The output had everything: no need to read the run record.
     expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('shows the progress while it waits, and keeps waiting when the history cannot be read', async () => {
+    const entered = (name: string, input: unknown = {}) => ({
+      id: 1,
+      timestamp: startDate,
+      type: 'PassStateEntered' as const,
+      stateEnteredEventDetails: { name, input: JSON.stringify(input) },
+    });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({ status: 'RUNNING' })
+      .resolves({ executionArn: EXECUTION_ARN, status: 'SUCCEEDED', startDate, stopDate, output: '{}' });
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolves({ events: [entered('Decide', { lease: { decision: 'run' } }), entered('RunOnSpot')] });
+    const deps = cliDeps();
+    expect(await main(['run', 'nightly-sales-report'], deps)).toBe(0);
+    expect(deps.out.stdout.slice(3, 5)).toEqual([
+      '  slot claimed, lease taken',
+      '  attempt 1/3: starting a task on Fargate Spot',
+    ]);
+
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const denied = cliDeps();
+    expect(await main(['run', 'nightly-sales-report'], denied)).toBe(0);
+    expect(denied.out.stdout.filter((l) => l.includes('no progress'))).toEqual([
+      '  (no progress to show: AccessDeniedException; still waiting for the outcome)',
+    ]);
   });
 
   it('exits 1 on FAILED, with the exit code and log link from the run record', async () => {

@@ -1,3 +1,4 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import {
   DescribeExecutionCommand,
   StartExecutionCommand,
@@ -7,9 +8,10 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { EnvironmentConfig, ScheduledJobConfig } from '../../lib/config';
-import { stateMachineArn } from '../../lib/schedule/naming';
+import { jobNames, stateMachineArn } from '../../lib/schedule/naming';
 import { jobRunnerInput, parseJobRunnerInput } from '../../lib/schedule/runner-input';
 import { CliError } from './errors';
+import { RunProgress } from './progress';
 import { executionUrl, jobLogUrl } from './links';
 import { formatDuration, type Output } from './output';
 import { runOfExecution } from './run-records';
@@ -23,6 +25,8 @@ export interface RunOptions {
 
 export interface RunDeps {
   readonly sfn: SFNClient;
+  /** Shows the task's status while waiting. */
+  readonly ecs?: ECSClient;
   /** Reads the run record of a failed execution, whose output is empty (a Fail state has none). */
   readonly ddb?: DynamoDBDocumentClient;
   readonly out: Output;
@@ -90,7 +94,12 @@ export async function runJob(options: RunOptions, deps: RunDeps): Promise<number
   }
   out.line('waiting for it to finish (Ctrl-C stops waiting; the run carries on)');
 
-  const execution = await waitForEnd(executionArn, job, deps);
+  const progress = new RunProgress(executionArn, job.retries, {
+    sfn: deps.sfn,
+    ...(deps.ecs ? { ecs: deps.ecs } : {}),
+    cluster: jobNames(env.name).cluster,
+  });
+  const execution = await waitForEnd(executionArn, job, deps, progress);
   if (!execution) {
     out.line(
       `still running after ${formatDuration(maxWaitMs(job))}; stopped waiting. It carries on: see the execution link above.`,
@@ -104,13 +113,26 @@ export async function waitForEnd(
   executionArn: string,
   job: ScheduledJobConfig,
   deps: RunDeps,
+  progress?: RunProgress,
 ): Promise<DescribeExecutionCommandOutput | undefined> {
   let delay: number = POLL.firstMs;
   let waited = 0;
+  let showProgress = progress !== undefined;
+  const report = async () => {
+    if (!showProgress || !progress) return;
+    try {
+      for (const line of await progress.poll()) deps.out.line(`  ${line}`);
+    } catch (error) {
+      // Progress is a courtesy: a missing read permission must not end the wait.
+      showProgress = false;
+      deps.out.line(`  (no progress to show: ${(error as Error).name}; still waiting for the outcome)`);
+    }
+  };
   while (waited < maxWaitMs(job)) {
     await deps.sleep(delay);
     waited += delay;
     const execution = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    await report();
     // PENDING_REDRIVE: failed but being redriven, so not over yet.
     if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE') return execution;
     delay = Math.min(POLL.maxMs, Math.round(delay * POLL.factor));
