@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HELP, parseOptions, planRuns, USAGE, type BenchOptions } from './bench/plan';
+import { HELP, parseOptions, planRuns, type BenchOptions } from './bench/plan';
 import { formatReport, summarize } from './bench/report';
 import { measureSynth, REPO_ROOT, type Measurement } from './bench/synth';
 
@@ -82,7 +82,8 @@ let options: BenchOptions | 'help' | undefined;
 try {
   options = parseOptions(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`error: ${(error as Error).message}\n${USAGE}\n`);
+  // One line: the flag and the fix; --help has the rest.
+  process.stderr.write(`error: ${(error as Error).message} (npm run bench -- --help)\n`);
   process.exitCode = 2;
 }
 if (options === 'help') {

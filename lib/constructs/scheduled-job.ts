@@ -87,7 +87,7 @@ export class ScheduledJob extends Construct {
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       scheduleName: `${names.schedule(job.name)}-${shared.shard}`,
-      description: `${job.description} (owner: ${job.owner})`,
+      description: scheduleDescription(job),
       scheduleGroup: shared.scheduleGroup,
       schedule: scheduler.ScheduleExpression.expression(`cron(${job.cron})`, TimeZone.of(job.timezone)),
       enabled: job.enabled,
@@ -101,4 +101,24 @@ export class ScheduledJob extends Construct {
       }),
     });
   }
+}
+
+/** Scheduler keeps at most this many characters of a schedule's description. */
+const MAX_SCHEDULE_DESCRIPTION = 512;
+
+/**
+ * What the console shows beside the schedule: what the job does and who owns it, and for a
+ * disabled one, first, why and until when, so a DISABLED schedule explains itself to whoever
+ * finds it there.
+ */
+export function scheduleDescription(
+  job: Pick<ScheduledJobConfig, 'description' | 'owner' | 'enabled' | 'disabledReason' | 'disabledUntil'>,
+): string {
+  const about = `${job.description} (owner: ${job.owner})`;
+  if (job.enabled) return about.slice(0, MAX_SCHEDULE_DESCRIPTION);
+  const until = job.disabledUntil ? ` until ${job.disabledUntil}` : '';
+  return `DISABLED${until}: ${job.disabledReason ?? 'no reason given'} | ${about}`.slice(
+    0,
+    MAX_SCHEDULE_DESCRIPTION,
+  );
 }
