@@ -1,7 +1,7 @@
 import { GetServiceQuotaCommand, type ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { PlatformConfig, ScheduledJobConfig } from '../../lib/config';
 import { peakUsage, runsInDay, type Peak } from '../schedules/report';
-import { formatInZone } from '../job/time';
+import { formatInZone } from '../../lib/schedule/time-format';
 import { awsErrorName, blocker, couldNotCheck, ok, warning, type Finding } from './findings';
 
 /** Service Quotas codes of the per-region Fargate vCPU quotas (service code `fargate`). */

@@ -8,7 +8,7 @@ import { slotKey } from '../../lambda/job-lease/keys';
 import { CliError } from './errors';
 import { formatTable, type Output } from './output';
 import { waitForEnd } from './run';
-import { formatInZone } from './time';
+import { formatInZone } from '../../lib/schedule/time-format';
 
 /** More slots than this in one window is a mistake (an every-minute job over a week), not a backfill. */
 export const MAX_BACKFILL_SLOTS = 100;

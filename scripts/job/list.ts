@@ -1,7 +1,7 @@
 import type { PlatformConfig, ScheduledJobConfig } from '../../lib/config';
 import { nextRuns } from '../../lib/schedule/aws-cron';
 import type { Output } from './output';
-import { formatInZone } from './time';
+import { formatInZone } from '../../lib/schedule/time-format';
 
 export const NEXT_RUNS = 3;
 

@@ -11,7 +11,7 @@ import { tasksOf } from '../../lambda/job-tasks/tasks';
 import { CliError } from './errors';
 import type { Output } from './output';
 import { latestRuns } from './run-records';
-import { formatInZone } from './time';
+import { formatInZone } from '../../lib/schedule/time-format';
 
 export interface LogsOptions {
   readonly env: EnvironmentConfig;

@@ -6,7 +6,7 @@ import { runningExecutions } from './logs';
 import { formatTable, type Output } from './output';
 import { readPause } from './pause';
 import { latestRuns, type RunRecord } from './run-records';
-import { formatInZone } from './time';
+import { formatInZone } from '../../lib/schedule/time-format';
 
 /** How many jobs are read from the table at once: enough to be quick, few enough not to throttle. */
 const PARALLEL_READS = 8;

@@ -5,7 +5,7 @@ import { formatDuration } from '../../lib/config/duration';
 import { jobNames } from '../../lib/schedule/naming';
 import { epochSeconds, pauseKey } from '../../lambda/job-lease/keys';
 import type { Output } from './output';
-import { formatInZone } from './time';
+import { formatInZone } from '../../lib/schedule/time-format';
 
 /** The longest pause: a brake, not a way to switch a job off (that is `enabled: false` in config). */
 export const MAX_PAUSE_SECONDS = 7 * 86_400;

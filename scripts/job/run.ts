@@ -12,7 +12,7 @@ import { jobNames, stateMachineArn } from '../../lib/schedule/naming';
 import { jobRunnerInput, parseJobRunnerInput } from '../../lib/schedule/runner-input';
 import { CliError } from './errors';
 import { RunProgress } from './progress';
-import { executionUrl, jobLogUrl } from './links';
+import { executionUrl, jobLogUrl } from '../../lib/schedule/console-links';
 import { formatDuration, type Output } from './output';
 import { runOfExecution } from './run-records';
 

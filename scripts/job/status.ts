@@ -1,11 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EnvironmentConfig, ScheduledJobConfig } from '../../lib/config';
 import { jobNames } from '../../lib/schedule/naming';
-import { logStreamUrl } from './links';
+import { logStreamUrl } from '../../lib/schedule/console-links';
 import { formatTable, type Output } from './output';
 import { describePause, readPause } from './pause';
 import { latestRuns, type RunRecord } from './run-records';
-import { formatInZone } from './time';
+import { formatInZone } from '../../lib/schedule/time-format';
 
 export interface StatusOptions {
   readonly env: EnvironmentConfig;

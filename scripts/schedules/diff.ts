@@ -1,6 +1,6 @@
 import type { ScheduledJobConfig } from '../../lib/config';
 import { formatDuration } from '../../lib/config/duration';
-import { formatInZone } from '../job/time';
+import { formatInZone } from '../../lib/schedule/time-format';
 import { NEXT_RUNS, upcoming, upcomingRuns } from './report';
 
 /** Fields whose change a reviewer must see, in the order they are printed. */

@@ -2,7 +2,7 @@ import type { EnvironmentConfig, ScheduledJobConfig } from '../../lib/config';
 import { formatDuration } from '../../lib/config/duration';
 import { minimumIntervalSeconds, nextRuns } from '../../lib/schedule/aws-cron';
 import { formatTable } from '../job/output';
-import { formatInZone } from '../job/time';
+import { formatInZone } from '../../lib/schedule/time-format';
 
 export const NEXT_RUNS = 3;
 /** This many jobs starting in the same minute is worth a look (API rate limits, RunTask throttling). */

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig, ScheduledJobConfig } from '../../lib/config';
-import { formatInZone } from '../job/time';
+import { formatInZone } from '../../lib/schedule/time-format';
 import { runsInDay } from './report';
 
 const DAY_MS = 86_400_000;

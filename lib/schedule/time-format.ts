@@ -1,4 +1,4 @@
-import { dateTimeFormat } from '../../lib/schedule/date-format';
+import { dateTimeFormat } from './date-format';
 
 /**
  * Times as operators read them: wall-clock time in the job's own zone with its abbreviation,

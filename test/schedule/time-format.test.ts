@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from './output';
-import { formatInZone } from './time';
+import { formatDuration } from '../../scripts/job/output';
+import { formatInZone } from '../../lib/schedule/time-format';
 
 describe('formatInZone', () => {
   it("uses the zone's familiar abbreviation, summer and winter", () => {

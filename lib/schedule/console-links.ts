@@ -1,4 +1,4 @@
-import { jobNames } from '../../lib/schedule/naming';
+import { jobNames } from './naming';
 
 /** AWS console links, so a CLI answer is one click from the full story. */
 

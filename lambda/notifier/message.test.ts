@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { jobRunnerInput } from '../../lib/schedule/runner-input';
+import { scheduledJob } from '../../test/support/fixtures';
+import { toRunRecord, type RecorderEvent } from '../job-recorder/record';
+import { inZone, recoveryMessage, runMessage, type MessageContext } from './message';
+
+const executionArn = 'arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:exec-1';
+const job = scheduledJob({ name: 'nightly-report', retries: 2, timeoutSeconds: 3600 });
+
+/** A run record as the recorder writes it, from the runner's state at the end of a run. */
+function record(state: Partial<RecorderEvent['state']> = {}) {
+  return toRunRecord(
+    {
+      state: {
+        ...jobRunnerInput('sandbox', job, 'schedule', '2026-11-23T18:00:00Z'),
+        run: {
+          attempt: 2,
+          capacity: 'on-demand',
+          fellBack: true,
+          fallbackReason: 'Spot capacity unavailable',
+        },
+        lease: { decision: 'run', held: true },
+        outcome: { status: 'Failed', reason: 'exited with code 3' },
+        task: {
+          TaskArn: 'arn:aws:ecs:ap-northeast-1:111111111111:task/sandbox-jobs/0123abcd',
+          StopCode: 'EssentialContainerExited',
+          StoppedReason: 'Essential container in task exited',
+          Containers: [{ ExitCode: 3 }],
+        },
+        ...state,
+      },
+      executionArn,
+      executionName: 'exec-1',
+      startedAt: '2026-11-23T18:00:02.000Z',
+      endedAt: '2026-11-23T18:21:40.000Z',
+    },
+    'sandbox',
+  );
+}
+const context: MessageContext = {
+  environment: { name: 'sandbox', region: 'ap-northeast-1' },
+  job: { timezone: 'Asia/Tokyo', retries: 2, timeoutSeconds: 3600 },
+  count: 1,
+};
+
+describe('the Slack message of a run', () => {
+  it('renders a failed run as Block Kit, from the run record the recorder writes', () => {
+    expect(runMessage(record(), context)).toMatchSnapshot();
+  });
+
+  it('says job, environment, slot in the job zone, status and reason, exit code, attempt n/m, capacity, duration', () => {
+    const { text, blocks } = runMessage(record(), context);
+    expect(text).toBe(
+      ':red_circle: nightly-report failed in sandbox: exited with code 3 (Essential container in task exited)',
+    );
+    const fields = (blocks[1] as { fields: { text: string }[] }).fields.map((f) => f.text);
+    expect(fields).toEqual([
+      '*Slot*\nTue 24 Nov 03:00 JST',
+      '*Status*\nFailed: exited with code 3 (Essential container in task exited)',
+      '*Exit code*\n3',
+      '*Attempt*\n3 of 3',
+      '*Capacity*\non-demand (fell back from Spot)',
+      '*Duration*\n21m 38s of 1h 0m allowed',
+    ]);
+  });
+
+  it('links to the execution and the log stream in one click, and gives the commands to act', () => {
+    const { blocks } = runMessage(record(), context);
+    const urls = (blocks[2] as { elements: { url: string }[] }).elements.map((e) => e.url);
+    expect(urls).toEqual([
+      `https://ap-northeast-1.console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/${executionArn}`,
+      'https://ap-northeast-1.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#logsV2:log-groups/log-group/$252Fbatch-platform$252Fsandbox$252Fjobs/log-events/nightly-report$252Fjob$252F0123abcd',
+    ]);
+    const commands = (blocks[3] as { elements: { text: string }[] }).elements[0]!.text;
+    expect(commands).toBe(
+      '`npm run job -- status nightly-report --env sandbox`  ·  `npm run job -- logs nightly-report --env sandbox`  ·  `npm run job -- run nightly-report --env sandbox`',
+    );
+  });
+
+  it('counts a storm in the headline: "failed in sandbox — 12 times since Tue 24 Nov 01:05"', () => {
+    const { blocks } = runMessage(record(), { ...context, count: 12, since: '2026-11-23T16:05:00Z' });
+    expect((blocks[0] as { text: { text: string } }).text.text).toBe(
+      ':red_circle: nightly-report failed in sandbox — 12 times since Tue 24 Nov 01:05 JST',
+    );
+  });
+
+  it('shows AWS’s cause when the task never ran, escaped for Slack', () => {
+    const noTask = record({
+      task: undefined,
+      error: { Error: 'ECS.AccessDeniedException', Cause: 'not authorized to perform: ecs:RunTask on <arn>' },
+      outcome: { status: 'Failed', reason: 'the work could not run for a reason outside the job' },
+    });
+    const { blocks } = runMessage(noTask, context);
+    expect(blocks).toContainEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '*Cause*\n```ECS.AccessDeniedException: not authorized to perform: ecs:RunTask on &lt;arn&gt;```',
+      },
+    });
+    expect((blocks.at(-2) as { elements: unknown[] }).elements).toHaveLength(1); // no log stream to link
+  });
+
+  it('says a manual run is manual, and a timeout as such', () => {
+    const manual = toRunRecord(
+      {
+        state: {
+          ...jobRunnerInput('sandbox', job, 'manual', 'manual:1b4e28ba'),
+          run: { attempt: 0, capacity: 'spot', fellBack: false },
+          lease: { decision: 'run', held: true },
+          outcome: { status: 'TimedOut', reason: 'exceeded its timeout of 3600 s; its work was stopped' },
+        },
+        executionArn,
+        executionName: 'exec-1',
+        startedAt: '2026-11-23T18:00:02.000Z',
+        endedAt: '2026-11-23T19:00:40.000Z',
+      },
+      'sandbox',
+    );
+    const { text, blocks } = runMessage(manual, context);
+    expect(text).toBe(
+      ':hourglass: nightly-report timed out in sandbox: exceeded its timeout of 3600 s; its work was stopped',
+    );
+    expect((blocks[1] as { fields: { text: string }[] }).fields[0]!.text).toBe('*Slot*\nmanual run');
+  });
+
+  it('replies with a recovery that says after how many failures', () => {
+    const ok = record({ outcome: { status: 'Succeeded', reason: 'exited with code 0' } });
+    expect(recoveryMessage(ok, { ...context, count: 12 }).text).toBe(
+      ':large_green_circle: nightly-report succeeded again in sandbox after 12 failed runs (slot Tue 24 Nov 03:00 JST)',
+    );
+    expect(recoveryMessage(ok, context).text).toContain('after 1 failed run (');
+  });
+
+  it('writes times with weekday and zone, DST included', () => {
+    expect(inZone('2026-03-08T06:30:00Z', 'America/New_York')).toBe('Sun 8 Mar 01:30 EST');
+    expect(inZone('2026-03-08T07:30:00Z', 'America/New_York')).toBe('Sun 8 Mar 03:30 EDT');
+    expect(inZone('not a time', 'UTC')).toBe('not a time');
+  });
+});
