@@ -81,8 +81,9 @@ describe('npm run job (command line)', () => {
     ]);
   });
 
-  it('end to end: scripts/job.ts with no AWS configuration at all prints only the credentials line', () => {
-    const result = runWithoutAws('job.ts', ['status', 'nightly-sales-report'], 30_000);
+  // scripts/job.ts's wiring (jobCli) over the fixture config, so a config PR cannot fail it.
+  it('end to end: the job process with no AWS configuration at all prints only the credentials line', () => {
+    const result = runWithoutAws('test/fixtures/cli/job.ts', ['status', 'nightly-sales-report'], 30_000);
     expect(result.stderr.trim()).toBe(CREDENTIALS_LINE.replaceAll('%s', 'status nightly-sales-report'));
     expect(result.stdout).toBe('');
     expect(result.status).toBe(1);

@@ -6,6 +6,7 @@ import {
   configFiles,
   DEFAULT_ENVIRONMENT,
   loadConfig,
+  type ConfigSources,
   type EnvironmentConfig,
   type PlatformConfig,
 } from '../../lib/config';
@@ -36,8 +37,8 @@ export interface CliDeps {
   readonly uuid: () => string;
   /** Called only by commands that talk to AWS, so `list` never needs an SDK or credentials. */
   readonly clients: (env: EnvironmentConfig) => AwsClients;
-  /** @default loadConfig */
-  readonly load?: (environment: string) => PlatformConfig;
+  /** The config directory read. @default configFiles (the shipped config/) */
+  readonly config?: ConfigSources;
 }
 
 const envOption = { env: { type: 'string' } } as const;
@@ -142,12 +143,13 @@ function parse(
 }
 
 function load(env: string | boolean | undefined, deps: CliDeps): PlatformConfig {
-  const name = typeof env === 'string' ? env : DEFAULT_ENVIRONMENT;
-  const known = Object.keys(configFiles.environments);
+  const sources = deps.config ?? configFiles;
+  const name = typeof env === 'string' ? env : sources.defaultEnvironment;
+  const known = Object.keys(sources.environments);
   if (!known.includes(name)) {
     throw new CliUsageError(`--env ${name}: no such environment; choose one of ${known.join(', ')}`, false);
   }
-  return (deps.load ?? loadConfig)(name);
+  return loadConfig(name, sources);
 }
 
 function parseFrom(from: string | boolean | undefined, now: () => Date): Date {

@@ -49,7 +49,10 @@ export const MODULES: Readonly<Record<string, MutationModule>> = {
       ...notTests('containers/sqs-worker/src/handlers/*.ts'),
     ],
     // Not the process test (containers/sqs-worker/test/): it runs the bundled image, not these files.
-    tests: ['containers/sqs-worker/src/{main,worker,sqs-client,metrics,log}.test.ts', 'containers/sqs-worker/src/handlers/*.test.ts'],
+    tests: [
+      'containers/sqs-worker/src/{main,worker,sqs-client,metrics,log}.test.ts',
+      'containers/sqs-worker/src/handlers/*.test.ts',
+    ],
     threshold: 0,
   },
 };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { captureOutput } from '../job/test-support';
-import { BaseError } from './base';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
+import { BaseError, schedulesAt } from './base';
+import { FIXTURE_BASE } from './test-support';
 import { schedulesMain, USAGE, type SchedulesDeps } from './main';
 
 const FROM = '2026-11-22T00:00:00Z';
@@ -10,6 +12,8 @@ function deps(overrides: Partial<SchedulesDeps> = {}) {
   const out = captureOutput();
   return {
     now: () => new Date(FROM),
+    config: FIXTURE_CONFIG,
+    base: (ref: string, env: string) => schedulesAt(ref, env, FIXTURE_BASE),
     writeFile: (file: string, text: string) => written.set(file, text),
     ...overrides,
     out,
