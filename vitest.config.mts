@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Test files that read the shared synthesis of every configuration (test/support/synth.ts). */
 const SYNTH = [
-  'test/{nag,guard,snapshot,synth-validation}.test.ts',
+  'test/{nag,guard,snapshot,synth-validation,shipped-config}.test.ts',
   'test/stacks/**/*.test.ts',
   'test/contract/**/*.test.ts',
   'test/job-runner/**/*.test.ts',

@@ -21,8 +21,13 @@ export interface PlatformConfig {
   readonly workers: readonly WorkerConfig[];
 }
 
-/** Files under config/ as plain data, so tests can feed variants through the same validation. */
+/**
+ * The files of a config directory as plain data: `configFiles` is the shipped config/, which
+ * the app and the CLIs read; tests pass their own fixture (test/fixtures/config/) or variants.
+ */
 export interface ConfigSources {
+  /** The environment synthesized without `-c env=<name>`. */
+  readonly defaultEnvironment: string;
   readonly environments: Record<string, unknown>;
   readonly tooling: unknown;
   readonly schedules: readonly unknown[];
@@ -30,15 +35,16 @@ export interface ConfigSources {
 }
 
 export const configFiles: ConfigSources = {
+  defaultEnvironment: environmentsFile.defaultEnvironment,
   environments: environmentsFile.environments,
   tooling: environmentsFile.tooling,
   schedules: schedulesFile.schedules,
   workers: workersFile.workers,
 };
 
-export const DEFAULT_ENVIRONMENT = environmentsFile.defaultEnvironment;
+export const DEFAULT_ENVIRONMENT = configFiles.defaultEnvironment;
 
-/** Validates config/ and returns the configuration of one environment. */
+/** Validates a config directory (config/ unless told) and returns the configuration of one environment. */
 export function loadConfig(envName: string, sources: ConfigSources = configFiles): PlatformConfig {
   const environments = parseEnvironments(sources.environments);
   const environment = selectEnvironment(environments, envName);

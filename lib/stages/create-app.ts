@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { ConfigError, DEFAULT_ENVIRONMENT, loadConfig, type PlatformConfig } from '../config';
+import { ConfigError, configFiles, loadConfig, type ConfigSources, type PlatformConfig } from '../config';
 import { PipelineStack } from '../stacks/pipeline-stack';
 import { checkStage } from './nag';
 import { createPlatformStacks, type PlatformStacks } from './platform-stacks';
@@ -12,10 +12,10 @@ export interface BatchPlatformApp {
 /** The pseudo-environment that synthesizes the delivery pipeline in the tooling account. */
 export const PIPELINE_ENVIRONMENT = 'tooling';
 
-/** The environment named by `-c env=<name>`, or the default (sandbox). */
-export function environmentName(app: App): string {
+/** The environment named by `-c env=<name>`, or the config's default (sandbox). */
+export function environmentName(app: App, sources: ConfigSources = configFiles): string {
   const name: unknown = app.node.tryGetContext('env');
-  return typeof name === 'string' && name.length > 0 ? name : DEFAULT_ENVIRONMENT;
+  return typeof name === 'string' && name.length > 0 ? name : sources.defaultEnvironment;
 }
 
 /**
@@ -31,10 +31,13 @@ export function createApp(
   return { config, stacks: createPlatformStacks(app, config) };
 }
 
-/** `-c env=tooling`: the pipeline that deploys `tooling.stages` in order. */
-export function createPipelineApp(app: App): PipelineStack {
+/**
+ * `-c env=tooling`: the pipeline that deploys `tooling.stages` in order, from config/ unless
+ * `sources` says otherwise (the tests' fixture config).
+ */
+export function createPipelineApp(app: App, sources: ConfigSources = configFiles): PipelineStack {
   checkStage(app);
-  const { tooling } = loadConfig(DEFAULT_ENVIRONMENT);
+  const { tooling } = loadConfig(sources.defaultEnvironment, sources);
   const unknown = tooling.stages.filter((s) => s === PIPELINE_ENVIRONMENT);
   if (unknown.length > 0) {
     throw new ConfigError('config/environments.ts', [
@@ -47,12 +50,16 @@ export function createPipelineApp(app: App): PipelineStack {
     description: `batch-platform delivery pipeline: ${tooling.stages.join(' -> ')}`,
     terminationProtection: true,
     tooling,
-    stages: tooling.stages.map((name) => loadConfig(name)),
+    stages: tooling.stages.map((name) => loadConfig(name, sources)),
   });
 }
 
-/** What `bin/app.ts` runs: the pipeline for `-c env=tooling`, otherwise one environment. */
-export function buildApp(app: App): void {
-  if (environmentName(app) === PIPELINE_ENVIRONMENT) createPipelineApp(app);
-  else createApp(app);
+/**
+ * What `bin/app.ts` runs: the pipeline for `-c env=tooling`, otherwise one environment, from
+ * config/ unless `sources` says otherwise.
+ */
+export function buildApp(app: App, sources: ConfigSources = configFiles): void {
+  const name = environmentName(app, sources);
+  if (name === PIPELINE_ENVIRONMENT) createPipelineApp(app, sources);
+  else createApp(app, loadConfig(name, sources));
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../lib/config';
 import { bootstrapCommand, checkBootstrap, requiredBootstrap } from './bootstrap';
 import { formatFinding } from './findings';
 import { awsError, fixtureConfig, testClients } from './test-support';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
 
 const ssm = mockAws(SSMClient);
 const config = fixtureConfig();
@@ -48,8 +49,8 @@ describe('CDK bootstrap check', () => {
     expect(bootstrapCommand(sandbox, config.tooling)).toBe(
       'npx cdk bootstrap aws://222222222222/ap-northeast-1',
     );
-    // The live config's pipeline stages get --trust too.
-    const live = loadConfig('staging');
+    // The fixture config's pipeline stages get --trust too.
+    const live = loadConfig('staging', FIXTURE_CONFIG);
     expect(bootstrapCommand(live.environment, live.tooling)).toContain(`--trust ${live.tooling.account}`);
   });
 });

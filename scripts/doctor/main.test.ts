@@ -9,10 +9,17 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lib/config';
 import { runWithoutAws } from '../support/no-aws';
 import { doctorMain, USAGE } from './main';
-import { ACCOUNT, awsError, doctorDeps, PLANTED_SECRET, testClients } from './test-support';
+import {
+  ACCOUNT,
+  awsError,
+  doctorDeps,
+  fixtureSchedules,
+  fixtureSources,
+  PLANTED_SECRET,
+  testClients,
+} from './test-support';
 
 const sts = mockAws(STSClient);
 const sm = mockAws(SecretsManagerClient);
@@ -78,10 +85,7 @@ describe('npm run doctor', () => {
   });
 
   it.each([
-    [
-      ['-c', 'env=nowhere'],
-      /^error: -c env=nowhere: no such environment; choose one of sandbox, staging, production/,
-    ],
+    [['-c', 'env=nowhere'], /^error: -c env=nowhere: no such environment; choose one of staging, sandbox/],
     [['-c', 'env=tooling'], /tooling is the pipeline, not an environment/],
     [['-c', 'region=us-east-1'], /^error: -c region=us-east-1: the doctor reads only -c env=<name>/],
     [['--env', 'staging'], /^error: Unknown option '--env'/],
@@ -187,22 +191,22 @@ describe('npm run doctor', () => {
   });
 
   it('reports invalid config as blockers, exit 1, without asking for credentials', async () => {
+    const [first, ...rest] = fixtureSchedules;
     const d = deps({
-      load: () => {
-        throw new ConfigError('config/schedules.ts', ['nightly.cron: hour 24 is out of range; use 0-23']);
-      },
+      config: { ...fixtureSources(), schedules: [{ ...first!, cron: '0 24 * * ? *' }, ...rest] },
     });
     expect(await doctorMain(['-c', 'env=staging'], d)).toBe(1);
     expect(d.out.stdout).toEqual([
       'batch-platform doctor: staging',
-      'blocker: config/schedules.ts: nightly.cron: hour 24 is out of range; use 0-23; fix: edit config/schedules.ts',
+      'blocker: config/schedules.ts: partner-sync.cron: hours 24 is out of range 0-23 (midnight is 0); fix: edit config/schedules.ts',
       '1 blocker, 0 warnings: fix the blockers before deploying staging',
     ]);
     expect(sts.calls()).toHaveLength(0);
   });
 
-  it('end to end: scripts/doctor.ts with no AWS configuration runs the offline part, then exits 2', () => {
-    const result = runWithoutAws('doctor.ts', ['-c', 'env=production']);
+  // scripts/doctor.ts's wiring (doctorCli) over the fixture config, so a config PR cannot fail it.
+  it('end to end: the doctor process with no AWS configuration runs the offline part, then exits 2', () => {
+    const result = runWithoutAws('test/fixtures/cli/doctor.ts', ['-c', 'env=production']);
     expect(result.stdout).toMatch(
       /^batch-platform doctor: production\n✓ config is valid for production: account 333333333333/,
     );

@@ -9,6 +9,7 @@ import {
   configFiles,
   DEFAULT_ENVIRONMENT,
   loadConfig,
+  type ConfigSources,
   type EnvironmentConfig,
   type PlatformConfig,
 } from '../../lib/config';
@@ -44,8 +45,8 @@ export interface DoctorDeps {
   readonly now: () => Date;
   /** Called only after the offline part, so it runs without an SDK client or credentials. */
   readonly clients: (env: EnvironmentConfig) => DoctorClients;
-  /** @default loadConfig */
-  readonly load?: (environment: string) => PlatformConfig;
+  /** The config directory read. @default configFiles (the shipped config/) */
+  readonly config?: ConfigSources;
   /** Days of schedule scanned for the vCPU peak; tests shorten it. @default PEAK_DAYS */
   readonly peakDays?: number;
   /** @default requiredBootstrap (synthesizes a probe stack) */
@@ -57,9 +58,10 @@ class UsageError extends Error {}
 /** Runs the doctor; returns the exit code (see USAGE). */
 export async function doctorMain(argv: readonly string[], deps: DoctorDeps): Promise<number> {
   const { out } = deps;
+  const sources = deps.config ?? configFiles;
   let envName: string;
   try {
-    const parsed = parseCommandLine(argv);
+    const parsed = parseCommandLine(argv, sources);
     if (parsed.help) {
       out.line(USAGE);
       return 0;
@@ -74,7 +76,7 @@ export async function doctorMain(argv: readonly string[], deps: DoctorDeps): Pro
   out.line(`batch-platform doctor: ${envName}`);
   let config: PlatformConfig;
   try {
-    config = (deps.load ?? loadConfig)(envName);
+    config = loadConfig(envName, sources);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) {
@@ -156,7 +158,10 @@ function summary(out: Output, blockers: number, warnings: number, env: string): 
 }
 
 /** `-c env=<name>`, as cdk takes it; or `--help`. */
-function parseCommandLine(argv: readonly string[]): { help: true } | { help: false; env: string } {
+function parseCommandLine(
+  argv: readonly string[],
+  sources: ConfigSources,
+): { help: true } | { help: false; env: string } {
   let values: { context?: string[]; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -172,13 +177,13 @@ function parseCommandLine(argv: readonly string[]): { help: true } | { help: fal
     throw new UsageError((error as Error).message);
   }
   if (values.help) return { help: true };
-  let name = DEFAULT_ENVIRONMENT;
+  let name = sources.defaultEnvironment;
   for (const pair of values.context ?? []) {
     const match = /^env=(.+)$/.exec(pair);
     if (!match) throw new UsageError(`-c ${pair}: the doctor reads only -c env=<name>`);
     name = match[1]!;
   }
-  const known = Object.keys(configFiles.environments);
+  const known = Object.keys(sources.environments);
   if (!known.includes(name)) {
     const tooling =
       name === 'tooling' ? ' (tooling is the pipeline, not an environment: check each stage it deploys)' : '';

@@ -1,4 +1,4 @@
-import { loadConfig, type PlatformConfig } from '../../lib/config';
+import { loadConfig, type ConfigSources, type PlatformConfig } from '../../lib/config';
 import type { ScheduledJobInput } from '../../lib/config/schedule-schema';
 import type { WorkerInput } from '../../lib/config/worker-schema';
 import { captureOutput, type Captured } from '../job/test-support';
@@ -87,8 +87,10 @@ export const fixtureWorkers: WorkerInput[] = [
   },
 ];
 
-export function fixtureConfig(overrides: { fargateVcpuQuota?: number } = {}): PlatformConfig {
-  return loadConfig('staging', {
+/** The doctor's config directory: staging (checked by the tests) and sandbox. */
+export function fixtureSources(overrides: { fargateVcpuQuota?: number } = {}): ConfigSources {
+  return {
+    defaultEnvironment: 'sandbox',
     environments: {
       staging: {
         account: ACCOUNT,
@@ -114,7 +116,11 @@ export function fixtureConfig(overrides: { fargateVcpuQuota?: number } = {}): Pl
     },
     schedules: fixtureSchedules,
     workers: fixtureWorkers,
-  });
+  };
+}
+
+export function fixtureConfig(overrides: { fargateVcpuQuota?: number } = {}): PlatformConfig {
+  return loadConfig('staging', fixtureSources(overrides));
 }
 
 export function testClients(): DoctorClients {
@@ -135,7 +141,7 @@ export function doctorDeps(
     out: captureOutput(),
     now: () => new Date('2026-11-22T00:00:00Z'),
     clients: () => clients,
-    load: () => fixtureConfig(),
+    config: fixtureSources(),
     requiredBootstrap: () => ({ version: 6, parameter: '/cdk-bootstrap/hnb659fds/version' }),
     ...overrides,
   } as DoctorDeps & { out: Captured };

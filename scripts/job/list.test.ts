@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configFiles, loadConfig } from '../../lib/config';
 import { main } from './main';
 import { cliDeps } from './test-support';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
 
 /** 2026-11-22T00:00Z is Sunday 22 November, 09:00 in Tokyo. */
 const FROM = '2026-11-22T00:00:00Z';
@@ -84,7 +84,7 @@ describe('npm run job -- list (offline)', () => {
       command: ['node', 'main.js', 'reindex'],
       timeout: '5m',
     };
-    const deps = cliDeps({ load: (env) => loadConfig(env, { ...configFiles, schedules: [job] }) });
+    const deps = cliDeps({ config: { ...FIXTURE_CONFIG, schedules: [job] } });
     // 2026-10-31T00:00Z is 20:00 EDT on the 30th; US clocks go back at 02:00 on Sunday 1 November.
     await main(['list', '--from', '2026-10-31T00:00:00Z'], deps);
     expect(nextOf(deps.out.stdout, 'ny-open')).toBe(

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runWithoutAws } from '../support/no-aws';
 import { describe, expect, it } from 'vitest';
+import { untouchableConfig } from '../../test/support/untouchable-config';
 import { main, usage } from './main';
 import { cliDeps } from './test-support';
 
@@ -69,9 +70,7 @@ describe('npm run job (command line)', () => {
     '%s --help explains the command on stdout and exits 0, without loading config or AWS',
     async (command) => {
       const deps = cliDeps({
-        load: () => {
-          throw new Error('help must not load config');
-        },
+        config: untouchableConfig(),
         clients: () => {
           throw new Error('help must not need AWS');
         },
@@ -145,8 +144,9 @@ describe('npm run job (command line)', () => {
     ]);
   });
 
-  it('end to end: scripts/job.ts with no AWS configuration at all prints only the credentials line', () => {
-    const result = runWithoutAws('job.ts', ['status', 'nightly-sales-report'], 30_000);
+  // scripts/job.ts's wiring (jobCli) over the fixture config, so a config PR cannot fail it.
+  it('end to end: the job process with no AWS configuration at all prints only the credentials line', () => {
+    const result = runWithoutAws('test/fixtures/cli/job.ts', ['status', 'nightly-sales-report'], 30_000);
     expect(result.stderr.trim()).toBe(CREDENTIALS_LINE.replaceAll('%s', 'status nightly-sales-report'));
     expect(result.stdout).toBe('');
     expect(result.status).toBe(1);

@@ -10,6 +10,7 @@ import {
   configFiles,
   DEFAULT_ENVIRONMENT,
   loadConfig,
+  type ConfigSources,
   type EnvironmentConfig,
   type PlatformConfig,
 } from '../../lib/config';
@@ -43,8 +44,8 @@ export interface CliDeps {
   readonly uuid: () => string;
   /** Called only by commands that talk to AWS, so `list` never needs an SDK or credentials. */
   readonly clients: (env: EnvironmentConfig) => AwsClients;
-  /** @default loadConfig */
-  readonly load?: (environment: string) => PlatformConfig;
+  /** The config directory read. @default configFiles (the shipped config/) */
+  readonly config?: ConfigSources;
   /** @default readFileSync(path, 'utf8') */
   readonly readFile?: (path: string) => string;
 }
@@ -294,12 +295,13 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 }
 
 function loadFor(env: string | undefined, deps: CliDeps): PlatformConfig {
-  const name = env ?? DEFAULT_ENVIRONMENT;
-  const known = Object.keys(configFiles.environments);
+  const sources = deps.config ?? configFiles;
+  const name = env ?? sources.defaultEnvironment;
+  const known = Object.keys(sources.environments);
   if (!known.includes(name)) {
     throw new CliUsageError(`--env ${name}: no such environment; choose one of ${known.join(', ')}`, false);
   }
-  return (deps.load ?? loadConfig)(name);
+  return loadConfig(name, sources);
 }
 
 function parseTime(value: string | undefined, now: () => Date, option: string): Date {

@@ -4,10 +4,14 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
 import type { CliDeps } from './main';
 import type { Output } from './output';
 
-/** Test helpers for the CLI: captured output, a fixed clock and uuid, instant sleeps. */
+/**
+ * Test helpers for the CLI: captured output, a fixed clock and uuid, instant sleeps, and the
+ * fixture config (not the operators' config/).
+ */
 
 export interface Captured extends Output {
   readonly stdout: string[];
@@ -51,6 +55,7 @@ export function cliDeps(overrides: Partial<CliDeps> = {}): CliDeps & { out: Capt
     },
     uuid: () => FIXED_UUID,
     clients: () => clients,
+    config: FIXTURE_CONFIG,
     sleeps,
     ...overrides,
   } as CliDeps & { out: Captured; sleeps: number[] };

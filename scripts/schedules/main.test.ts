@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { untouchableConfig } from '../../test/support/untouchable-config';
 import { captureOutput } from '../job/test-support';
-import { BaseError } from './base';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
+import { BaseError, schedulesAt } from './base';
+import { FIXTURE_BASE } from './test-support';
 import { HELP, schedulesMain, USAGE, type SchedulesDeps } from './main';
 
 const FROM = '2026-11-22T00:00:00Z';
@@ -10,6 +13,8 @@ function deps(overrides: Partial<SchedulesDeps> = {}) {
   const out = captureOutput();
   return {
     now: () => new Date(FROM),
+    config: FIXTURE_CONFIG,
+    base: (ref: string, env: string) => schedulesAt(ref, env, FIXTURE_BASE),
     writeFile: (file: string, text: string) => written.set(file, text),
     ...overrides,
     out,
@@ -53,11 +58,7 @@ describe('npm run schedules (command line)', () => {
   it.each([['--help'], ['-h']])(
     '%s explains the options on stdout, exit 0, without loading config',
     (flag) => {
-      const d = deps({
-        load: () => {
-          throw new Error('help must not load config');
-        },
-      });
+      const d = deps({ config: untouchableConfig() });
       expect(schedulesMain([flag], d)).toBe(0);
       expect(d.out.stdout).toEqual([HELP]);
       expect(HELP).toContain('--base <git ref>');

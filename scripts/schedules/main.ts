@@ -2,9 +2,8 @@ import { parseArgs } from 'node:util';
 import {
   ConfigError,
   configFiles,
-  DEFAULT_ENVIRONMENT,
   loadConfig,
-  type PlatformConfig,
+  type ConfigSources,
   type ScheduledJobConfig,
 } from '../../lib/config';
 import type { Output } from '../job/output';
@@ -22,7 +21,7 @@ The schedule report of an environment, offline from config: every job's next run
 zone, the busiest minutes against the vCPU quota, warnings, and with --base what a pull
 request changes.
 
-  --env <name>       the environment, as in config/environments.ts (default ${DEFAULT_ENVIRONMENT})
+  --env <name>       the environment, as in config/environments.ts (default: its default environment)
   --from <ISO time>  report from this time (default now)
   --base <git ref>   compare with config/schedules.ts at this ref, e.g. origin/main
   --html <file>      also write the 24-hour timeline as HTML
@@ -32,8 +31,8 @@ export interface SchedulesDeps {
   readonly out: Output;
   readonly now: () => Date;
   readonly writeFile: (file: string, text: string) => void;
-  /** @default loadConfig */
-  readonly load?: (environment: string) => PlatformConfig;
+  /** The config directory read. @default configFiles (the shipped config/) */
+  readonly config?: ConfigSources;
   /** @default schedulesAt (git) */
   readonly base?: (ref: string, environment: string) => ScheduledJobConfig[];
 }
@@ -70,14 +69,15 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     out.error(`error: --from "${values.from}" is not an ISO date-time such as 2026-11-22T00:00:00Z`);
     return 2;
   }
-  const envName = values.env ?? DEFAULT_ENVIRONMENT;
-  const known = Object.keys(configFiles.environments);
+  const sources = deps.config ?? configFiles;
+  const envName = values.env ?? sources.defaultEnvironment;
+  const known = Object.keys(sources.environments);
   if (!known.includes(envName)) {
     out.error(`error: --env ${envName}: no such environment; choose one of ${known.join(', ')}`);
     return 2;
   }
   try {
-    const { schedules, environment } = (deps.load ?? loadConfig)(envName);
+    const { schedules, environment } = loadConfig(envName, sources);
     // Loaded before anything is printed: a bad --base is one line on stderr, not a half report.
     const base = values.base === undefined ? undefined : (deps.base ?? schedulesAt)(values.base, envName);
     out.line(`Schedules of ${envName} from ${from.toISOString()}: ${schedules.length} jobs`);

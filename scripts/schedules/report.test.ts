@@ -5,9 +5,11 @@ import { scheduledJob } from '../../test/support/fixtures';
 import { BaseError, schedulesAt, schedulesFromSource } from './base';
 import { diffSchedules } from './diff';
 import { peakUsage, runsInDay, scheduleTable, scheduleWarnings } from './report';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
+import { FIXTURE_BASE } from './test-support';
 
 const FROM = new Date('2026-11-22T00:00:00Z'); // Sunday 09:00 in Tokyo
-const { environment } = loadConfig('sandbox');
+const { environment } = loadConfig('sandbox', FIXTURE_CONFIG);
 const job = (overrides: Partial<ScheduledJobConfig>) =>
   scheduledJob({ name: 'j', timeoutSeconds: 600, ...overrides });
 
@@ -105,9 +107,11 @@ describe('diffSchedules', () => {
   });
 
   it('loads the schedules of a git revision through the same validation: HEAD against itself is no change', () => {
-    const head = schedulesAt('HEAD', 'sandbox');
+    const head = schedulesAt('HEAD', 'sandbox', FIXTURE_BASE);
     expect(head.map((j) => j.name)).toContain('nightly-sales-report');
-    expect(diffSchedules(head, schedulesAt('HEAD', 'sandbox'), FROM)).toEqual(['no schedule changes']);
+    expect(diffSchedules(head, schedulesAt('HEAD', 'sandbox', FIXTURE_BASE), FROM)).toEqual([
+      'no schedule changes',
+    ]);
   });
 
   it('refuses an unknown ref, a ref without the file, and an option posing as a ref, in one line', () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
 import { hourMarks, timelineBlocks, timelineHtml } from './timeline';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
 
 const FROM = new Date('2026-11-22T00:00:00Z'); // 09:00 JST
-const { schedules, environment } = loadConfig('sandbox');
+const { schedules, environment } = loadConfig('sandbox', FIXTURE_CONFIG);
 
 describe('timeline', () => {
   it('places each run at its minute from the start, as long as its expected duration', () => {

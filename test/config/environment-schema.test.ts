@@ -264,6 +264,7 @@ describe('loadConfig', () => {
       repository: 'acme/batch-platform',
     };
     const sources = {
+      defaultEnvironment: 'sandbox',
       environments: { sandbox: env, staging: { ...env, vpcCidr: '10.41.0.0/16' } },
       tooling,
       schedules: [],

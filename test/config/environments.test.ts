@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configFiles, loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
 import { problemsOf } from '../support/config-problems';
+import { FIXTURE_CONFIG } from '../fixtures/config';
 
 const valid = {
   account: '123456789012',
@@ -10,18 +11,18 @@ const valid = {
   natGateways: 1,
 };
 
-/** Loads `env` from config/ with one environment replaced (or added) by `override`. */
+/** Loads `env` from the fixture config with one environment replaced (or added) by `override`. */
 function loadWith(override: Record<string, unknown>, env = 'sandbox') {
   return loadConfig(env, {
-    ...configFiles,
-    environments: { ...configFiles.environments, [env]: override },
+    ...FIXTURE_CONFIG,
+    environments: { ...FIXTURE_CONFIG.environments, [env]: override },
   });
 }
 
 describe('config/environments.ts', () => {
-  it('accepts every shipped environment and defaults the region and time zone', () => {
-    for (const name of Object.keys(configFiles.environments)) {
-      expect(loadConfig(name).environment.name).toBe(name);
+  it('accepts every fixture environment and defaults the region and time zone', () => {
+    for (const name of Object.keys(FIXTURE_CONFIG.environments)) {
+      expect(loadConfig(name, FIXTURE_CONFIG).environment.name).toBe(name);
     }
     const { environment } = loadWith({ ...valid, region: undefined });
     expect(environment.region).toBe('ap-northeast-1');
@@ -113,14 +114,14 @@ describe('config/environments.ts', () => {
   });
 
   it('rejects an unknown environment name and lists the valid ones', () => {
-    expect(() => loadConfig('prod')).toThrow(
+    expect(() => loadConfig('prod', FIXTURE_CONFIG)).toThrow(
       /-c env=prod: no such environment; choose one of sandbox, staging, production/,
     );
   });
 
   it('rejects a tooling block with a bad account, connection or repository, naming each field', () => {
     const tooling = { account: '42', connectionArn: 'github', repository: 'batch-platform' };
-    const problems = problemsOf(() => loadConfig('sandbox', { ...configFiles, tooling }));
+    const problems = problemsOf(() => loadConfig('sandbox', { ...FIXTURE_CONFIG, tooling }));
     expect(problems).toEqual([
       expect.stringMatching(/^tooling\.account: must be a 12-digit AWS account id/),
       expect.stringMatching(

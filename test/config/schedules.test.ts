@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { configFiles, loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
 import { problemsOf } from '../support/config-problems';
 import { jobInput } from '../support/fixtures';
+import { FIXTURE_CONFIG } from '../fixtures/config';
 
 const job = jobInput;
 
 function loadWith(schedules: unknown[], env = 'sandbox') {
-  return loadConfig(env, { ...configFiles, schedules });
+  return loadConfig(env, { ...FIXTURE_CONFIG, schedules });
 }
 
 const problemsOfJobs = (schedules: unknown[], env = 'sandbox') => problemsOf(() => loadWith(schedules, env));
@@ -14,7 +15,7 @@ const problemsOfJobs = (schedules: unknown[], env = 'sandbox') => problemsOf(() 
 describe('config/schedules.ts', () => {
   it('accepts the shipped jobs in every environment', () => {
     for (const env of ['sandbox', 'staging', 'production']) {
-      expect(loadConfig(env).schedules.length).toBeGreaterThanOrEqual(10);
+      expect(loadConfig(env, FIXTURE_CONFIG).schedules.length).toBeGreaterThanOrEqual(10);
     }
   });
 

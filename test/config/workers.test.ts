@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { configFiles, loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
 import { problemsOf } from '../support/config-problems';
 import type { WorkerInput } from '../../lib/config/worker-schema';
+import { FIXTURE_CONFIG } from '../fixtures/config';
 
 const worker: WorkerInput = {
   name: 'order-relay',
@@ -13,18 +14,18 @@ const worker: WorkerInput = {
 };
 
 const problemsOfWorkers = (workers: unknown[], env = 'sandbox') =>
-  problemsOf(() => loadConfig(env, { ...configFiles, workers }));
+  problemsOf(() => loadConfig(env, { ...FIXTURE_CONFIG, workers }));
 
 describe('config/workers.ts', () => {
   it('accepts the shipped workers: six, two singletons, one scaled', () => {
-    const { workers } = loadConfig('production');
+    const { workers } = loadConfig('production', FIXTURE_CONFIG);
     expect(workers).toHaveLength(6);
     expect(workers.filter((w) => w.singleton)).toHaveLength(2);
     expect(workers.filter((w) => w.scaling)).toHaveLength(1);
   });
 
   it('fills defaults and applies per-environment overrides', () => {
-    const [parsed] = loadConfig('sandbox', { ...configFiles, workers: [worker] }).workers;
+    const [parsed] = loadConfig('sandbox', { ...FIXTURE_CONFIG, workers: [worker] }).workers;
     expect(parsed).toMatchObject({
       image: { directory: 'sqs-worker' },
       cpu: 256,
@@ -36,7 +37,8 @@ describe('config/workers.ts', () => {
       maxProcessingSeconds: 30,
       oldestMessageAlarmSeconds: 900,
     });
-    const updater = (env: string) => loadConfig(env).workers.find((w) => w.name === 'search-index-updater')!;
+    const updater = (env: string) =>
+      loadConfig(env, FIXTURE_CONFIG).workers.find((w) => w.name === 'search-index-updater')!;
     expect(updater('staging').desiredCount).toBe(1);
     expect(updater('production').desiredCount).toBe(2);
   });
@@ -131,7 +133,7 @@ describe('config/workers.ts', () => {
 
   it('starts a scaled worker at scaling.min when no desiredCount is given', () => {
     const scaled = { ...worker, scaling: { min: 3, max: 8, messagesPerTask: 50 } };
-    const [parsed] = loadConfig('sandbox', { ...configFiles, workers: [scaled] }).workers;
+    const [parsed] = loadConfig('sandbox', { ...FIXTURE_CONFIG, workers: [scaled] }).workers;
     expect(parsed).toMatchObject({ desiredCount: 3, scaling: { min: 3, max: 8, messagesPerTask: 50 } });
   });
 

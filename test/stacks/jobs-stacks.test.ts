@@ -5,6 +5,7 @@ import { CANARY_JOB } from '../../lib/constructs/canary-access';
 import { executionName } from '../../scripts/job/run';
 import { jobRunnerDefinition } from '../job-runner/definition';
 import { synthesized } from '../support/synth';
+import { FIXTURE_CONFIG } from '../fixtures/config';
 
 describe('JobRunner stack', () => {
   const template = () => synthesized('sandbox').templates['JobRunner']!;
@@ -21,7 +22,8 @@ describe('JobRunner stack', () => {
 
   it('keeps job specifics out of the definition, so it does not grow with jobs', () => {
     const definition = JSON.stringify(jobRunnerDefinition('sandbox', { forInterpreter: false }));
-    for (const job of loadConfig('sandbox').schedules) expect(definition).not.toContain(job.name);
+    for (const job of loadConfig('sandbox', FIXTURE_CONFIG).schedules)
+      expect(definition).not.toContain(job.name);
     expect(definition).toContain('"TaskDefinition.$":"$.job.taskFamily"');
     expect(definition).toContain('"TimeoutSecondsPath":"$.job.timeoutSeconds"');
     expect(definition).toContain('"CapacityProvider":"FARGATE_SPOT"');
@@ -104,7 +106,7 @@ describe('JobRunner stack', () => {
 
 describe('Jobs stacks', () => {
   const sandbox = () => synthesized('sandbox');
-  const jobs = () => loadConfig('sandbox').schedules;
+  const jobs = () => loadConfig('sandbox', FIXTURE_CONFIG).schedules;
 
   it('hold one schedule and one task definition per job and nothing else per job', () => {
     const { templates } = sandbox();
@@ -176,7 +178,7 @@ describe('Jobs stacks', () => {
 });
 
 const STAGING = '222222222222';
-const TOOLING = loadConfig('staging').tooling.account;
+const TOOLING = loadConfig('staging', FIXTURE_CONFIG).tooling.account;
 
 // staging is synthesized for this file already (Jobs0 above): no extra synth.
 describe('canary access (JobRunner stack)', () => {
@@ -247,7 +249,7 @@ describe('canary access (JobRunner stack)', () => {
   });
 
   it('runs a canary job that exists, is enabled and uses the smallest Fargate size', () => {
-    const job = loadConfig('staging').schedules.find((j) => j.name === CANARY_JOB);
+    const job = loadConfig('staging', FIXTURE_CONFIG).schedules.find((j) => j.name === CANARY_JOB);
     expect(job).toMatchObject({
       enabled: true,
       cpu: 256,

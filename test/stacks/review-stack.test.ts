@@ -1,11 +1,12 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configFiles, loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
 import { checkStage } from '../../lib/stages/nag';
 import { ReviewStack } from '../../lib/stacks/review-stack';
 import { testApp } from '../support/cdk-context';
 import { problemsOf } from '../support/config-problems';
 import { readGuardFindings, readNagFindings } from '../support/validation-report';
+import { FIXTURE_CONFIG } from '../fixtures/config';
 
 const ACCOUNT = '222222222222';
 const REGION = 'ap-northeast-1';
@@ -115,17 +116,17 @@ describe('ReviewStack: the pull-request review role', () => {
 describe('config: environments[*].review', () => {
   const loadWith = (review: unknown) =>
     loadConfig('staging', {
-      ...configFiles,
+      ...FIXTURE_CONFIG,
       environments: {
-        ...configFiles.environments,
-        staging: { ...(configFiles.environments['staging'] as object), review },
+        ...FIXTURE_CONFIG.environments,
+        staging: { ...(FIXTURE_CONFIG.environments['staging'] as object), review },
       },
     });
 
   it('is opt-in: staging only, for the repository the pipeline builds', () => {
-    expect(loadConfig('staging').environment.review).toEqual({});
-    expect(loadConfig('production').environment.review).toBeUndefined();
-    expect(loadConfig('sandbox').environment.review).toBeUndefined();
+    expect(loadConfig('staging', FIXTURE_CONFIG).environment.review).toEqual({});
+    expect(loadConfig('production', FIXTURE_CONFIG).environment.review).toBeUndefined();
+    expect(loadConfig('sandbox', FIXTURE_CONFIG).environment.review).toBeUndefined();
   });
 
   it.each([

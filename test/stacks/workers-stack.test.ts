@@ -4,12 +4,13 @@ import { loadConfig } from '../../lib/config';
 import { handlers, readSettings } from '../../containers/sqs-worker/src/main';
 import { synthesized } from '../support/synth';
 import type { ConfigurationName } from '../support/synth-result';
+import { FIXTURE_CONFIG } from '../fixtures/config';
 
 type Resource = { Properties: Record<string, unknown> };
 type Environment = Exclude<ConfigurationName, 'tooling'>;
 type Statement = { Action: string | string[]; Resource: unknown };
 
-const workers = (env: Environment = 'sandbox') => loadConfig(env).workers;
+const workers = (env: Environment = 'sandbox') => loadConfig(env, FIXTURE_CONFIG).workers;
 const template = (env: Environment = 'sandbox') => synthesized(env).templates['Workers']!;
 const service = (name: string, env: Environment = 'sandbox') => {
   const found = Object.values(
@@ -210,7 +211,7 @@ describe('Workers stack', () => {
     });
     for (const env of ['sandbox', 'production'] as const) {
       template(env).allResourcesProperties('AWS::Logs::LogGroup', {
-        RetentionInDays: loadConfig(env).environment.logRetentionDays,
+        RetentionInDays: loadConfig(env, FIXTURE_CONFIG).environment.logRetentionDays,
       });
     }
   });

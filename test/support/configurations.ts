@@ -3,20 +3,22 @@ import * as path from 'node:path';
 import { type App, Stack, Stage } from 'aws-cdk-lib';
 import { loadConfig } from '../../lib/config';
 import { createApp, createPipelineApp } from '../../lib/stages/create-app';
+import { FIXTURE_CONFIG } from '../fixtures/config';
 import { testApp } from './cdk-context';
 import { resultFile, type ConfigurationName, type SynthesisResult } from './synth-result';
 import { readCloudFormationFindings, readGuardFindings, readNagFindings } from './validation-report';
 
 /**
- * Every app the suite asserts on, by name: each environment as `cdk synth -c env=<name>`
- * builds it, and `tooling`, the pipeline with the stages it deploys. The suite synthesizes
- * each once per run (test/support/global-synth.ts) and test files read the result.
+ * Every app the suite asserts on, by name, all of the fixture config (test/fixtures/config/):
+ * each environment as `cdk synth -c env=<name>` builds it, and `tooling`, the pipeline with
+ * the stages it deploys. The suite synthesizes each once per run
+ * (test/support/global-synth.ts) and test files read the result.
  */
 export const CONFIGURATIONS = {
-  sandbox: (app: App) => void createApp(app, loadConfig('sandbox')),
-  staging: (app: App) => void createApp(app, loadConfig('staging')),
-  production: (app: App) => void createApp(app, loadConfig('production')),
-  tooling: (app: App) => void createPipelineApp(app),
+  sandbox: (app: App) => void createApp(app, loadConfig('sandbox', FIXTURE_CONFIG)),
+  staging: (app: App) => void createApp(app, loadConfig('staging', FIXTURE_CONFIG)),
+  production: (app: App) => void createApp(app, loadConfig('production', FIXTURE_CONFIG)),
+  tooling: (app: App) => void createPipelineApp(app, FIXTURE_CONFIG),
 } satisfies Record<ConfigurationName, (app: App) => void>;
 
 /**

@@ -3,11 +3,14 @@ import type { StackTemplate } from '../contract/iam/cfn';
 import type { CloudFormationFindings } from './validation-report';
 
 /**
- * The configurations the suite synthesizes once per run, heaviest first so the global
- * setup's processes share them evenly (test/support/configurations.ts builds each).
+ * The fixture configurations the suite synthesizes once per run, heaviest first so the
+ * global setup's processes share them evenly (test/support/configurations.ts builds each).
  */
 export const CONFIGURATION_NAMES = ['tooling', 'sandbox', 'staging', 'production'] as const;
 export type ConfigurationName = (typeof CONFIGURATION_NAMES)[number];
+
+/** What the global setup calls the shipped config/'s synthesis (test/support/shipped.ts). */
+export const SHIPPED = 'shipped';
 
 /** What one synthesis of a configuration produced, as plain JSON. */
 export interface SynthesisResult {

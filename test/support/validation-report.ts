@@ -21,6 +21,11 @@ function readReport(assemblyDir: string): ValidationReport | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ValidationReport) : undefined;
 }
 
+/** Every plugin's report in the assembly's validation-report.json; empty when nothing ran. */
+export function readValidationReport(assemblyDir: string): ValidationReport['pluginReports'] {
+  return readReport(assemblyDir)?.pluginReports ?? [];
+}
+
 /** Each violating construct of `pluginName`'s report, rendered by `render`, sorted. */
 function readFindings(
   assemblyDir: string,
