@@ -137,4 +137,49 @@ describe('the Slack message of a run', () => {
     expect(inZone('2026-03-08T07:30:00Z', 'America/New_York')).toBe('Sun 8 Mar 03:30 EDT');
     expect(inZone('not a time', 'UTC')).toBe('not a time');
   });
+
+  it.each([
+    ['Skipped', ':white_circle: nightly-report was skipped in sandbox'],
+    ['Succeeded', ':large_yellow_circle: nightly-report fell back to on-demand in sandbox'],
+    ['Unheard', ':grey_question: nightly-report unheard in sandbox'],
+  ])('heads a %s run with its own emoji and verb', (status, title) => {
+    const run = { ...record(), status } as unknown as ReturnType<typeof record>;
+    expect(runMessage(run, context).text.startsWith(`${title}: `)).toBe(true);
+  });
+
+  it('says a storm without a start time plainly, cuts a long header to Slack’s 150 characters', () => {
+    const long = { ...record(), job: 'j'.repeat(200) };
+    const { blocks, text } = runMessage(long, { ...context, count: 2 });
+    expect(text).toContain(' — 2 times since the first');
+    expect((blocks[0] as { text: { text: string } }).text.text).toHaveLength(150);
+  });
+
+  it('writes a missing exit code as a dash, and short and long durations readably', () => {
+    const field = (run: ReturnType<typeof record>, name: string) =>
+      (runMessage(run, context).blocks[1] as { fields: { text: string }[] }).fields
+        .map((f) => f.text)
+        .find((t) => t.startsWith(`*${name}*`));
+    expect(field({ ...record(), exitCode: undefined }, 'Exit code')).toBe('*Exit code*\n—');
+    expect(field({ ...record(), durationSeconds: 59 }, 'Duration')).toBe('*Duration*\n59s of 1h 0m allowed');
+    expect(field({ ...record(), durationSeconds: 60 }, 'Duration')).toBe(
+      '*Duration*\n1m 0s of 1h 0m allowed',
+    );
+    expect(field({ ...record(), durationSeconds: 7_325 }, 'Duration')).toBe(
+      '*Duration*\n2h 2m of 1h 0m allowed',
+    );
+    expect(field({ ...record(), reason: 'a & b' }, 'Status')).toBe('*Status*\nFailed: a &amp; b');
+  });
+
+  it('lays the recovery out as one escaped section', () => {
+    const ok = { ...record({ outcome: { status: 'Succeeded', reason: 'exited with code 0' } }), job: 'a<b' };
+    expect(recoveryMessage(ok, context).blocks).toEqual([
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: ':large_green_circle: a&lt;b succeeded again in sandbox after 1 failed run (slot Tue 24 Nov 03:00 JST)',
+        },
+      },
+    ]);
+  });
 });

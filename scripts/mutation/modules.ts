@@ -2,8 +2,10 @@
  * The modules `npm run mutation` checks: what it mutates, the tests that own it, and the
  * mutation score below which the run fails. A module's threshold only ever goes up. It sits
  * about 3 points under the score last measured (job-lease 96.7, job-recorder 100, job-tasks
- * 95.0, schedule 94.1, config 96.7, sqs-worker 94.0 %): a few mutants in code that runs at module load (schemas,
- * constants) come out killed in one run and survived in the next, and CI must not fail on that.
+ * 95.0, schedule 97.2, config 96.7, sqs-worker 94.0, notifier 98.5 %). Measure with --force: an
+ * incremental run reuses earlier results for code that runs at module load (schemas, constants)
+ * when only its tests changed, so a mutant a new test kills can still show as survived; CI starts
+ * from a fresh clone, without the incremental file, and so always measures afresh.
  */
 export interface MutationModule {
   /** Files to mutate (globs, from the repository root). */
@@ -41,6 +43,12 @@ export const MODULES: Readonly<Record<string, MutationModule>> = {
     mutate: ['lib/config/*.ts'],
     tests: ['test/config/*.test.ts'],
     threshold: 93,
+  },
+  // Chat notifications: storm control and the message of a run (issue 11, being built).
+  notifier: {
+    mutate: notTests('lambda/notifier/*.ts'),
+    tests: ['lambda/notifier/*.test.ts'],
+    threshold: 95,
   },
   // The resident workers' image: poll loop, deadline, per-message checks, settings.
   'sqs-worker': {
