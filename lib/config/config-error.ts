@@ -45,3 +45,28 @@ export function parseOrThrow<S extends z.ZodType>(
   }
   return result.data;
 }
+
+/** The config field an error CDK raised is about, from the words of CDK's message. */
+function blamedField(message: string): string | undefined {
+  // Every platform name (schedule, task family, queue, service, role, alarm, construct id)
+  // is built from the entry's name, so a name CDK rejects is the entry's `name`.
+  return /name|already a Construct/i.test(message) ? 'name' : undefined;
+}
+
+/**
+ * Builds the constructs of one config entry (`build`), turning an error CDK raises there
+ * into a ConfigError that names the file, the entry and (where CDK's message says) the field,
+ * instead of a stack trace through aws-cdk-lib.
+ */
+export function buildEntry<T>(file: string, kind: string, entry: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ConfigError || !(e instanceof Error)) throw e;
+    const field = blamedField(e.message);
+    const fix = field === 'name' ? `; choose a shorter or different name for this ${kind}` : '';
+    throw new ConfigError(file, [
+      `${entry}${field ? `.${field}` : ''}: AWS CDK rejected this ${kind}: ${e.message}${fix}`,
+    ]);
+  }
+}

@@ -51,8 +51,13 @@ export function createPipelineApp(app: App): PipelineStack {
   });
 }
 
-/** What `bin/app.ts` runs: the pipeline for `-c env=tooling`, otherwise one environment. */
-export function buildApp(app: App): void {
-  if (environmentName(app) === PIPELINE_ENVIRONMENT) createPipelineApp(app);
-  else createApp(app);
+/**
+ * What `bin/app.ts` runs: the pipeline for `-c env=tooling`, otherwise one environment.
+ * Returns the config of each environment built, for the warnings `cdk synth` prints.
+ */
+export function buildApp(app: App): readonly PlatformConfig[] {
+  if (environmentName(app) === PIPELINE_ENVIRONMENT) {
+    return createPipelineApp(app).stages.map((stage) => stage.config);
+  }
+  return [createApp(app).config];
 }
