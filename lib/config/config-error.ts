@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { fieldsAt, unknownFieldMessage } from './did-you-mean';
 
 /**
  * Thrown when an operator-edited file under `config/` is invalid.
@@ -29,6 +30,30 @@ export function describeIssue(entry: string, issue: z.core.$ZodIssue): string {
   return field ? `${entry}.${field}: ${message}` : `${entry}: ${message}`;
 }
 
+/**
+ * Formats every issue of parsing with `schema`, one line per problem. An unknown key (a typo
+ * such as `disabledReson`) gets the field it was probably meant to be; `topLevelFields` are
+ * further fields the entry may have that `schema` does not parse (e.g. `overrides`).
+ */
+export function describeIssues(
+  entry: string,
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.core.$ZodType,
+  topLevelFields: readonly string[] = [],
+): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys') return [describeIssue(entry, issue)];
+    const fields = [...fieldsAt(schema, issue.path), ...(issue.path.length === 0 ? topLevelFields : [])];
+    return issue.keys.map((key) =>
+      describeIssue(entry, {
+        ...issue,
+        path: [...issue.path, key],
+        message: unknownFieldMessage(key, fields),
+      }),
+    );
+  });
+}
+
 /** Parses `input` with `schema`, throwing a ConfigError that names `entry` and each field. */
 export function parseOrThrow<S extends z.ZodType>(
   file: string,
@@ -38,10 +63,7 @@ export function parseOrThrow<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new ConfigError(
-      file,
-      result.error.issues.map((issue) => describeIssue(entry, issue)),
-    );
+    throw new ConfigError(file, describeIssues(entry, result.error.issues, schema));
   }
   return result.data;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, describeIssue } from './config-error';
+import { ConfigError, describeIssues } from './config-error';
 
 export interface EntriesContext {
   /** The environment being synthesized; its overrides are applied. */
@@ -7,6 +7,12 @@ export interface EntriesContext {
   /** Every environment name, so an override for a misspelt one is caught. */
   readonly knownEnvironments: readonly string[];
 }
+
+/** `name` in an override: an entry's resources are named after it, so it cannot vary. */
+export const notOverridable = z.never({
+  error:
+    'cannot be overridden: an entry has one name in every environment, because its resources are named after it',
+});
 
 export interface EntriesSpec<S extends z.ZodType<{ name: string }>> {
   /** The file operators edit, for the error header. */
@@ -42,8 +48,10 @@ export function parseEntries<S extends z.ZodType<{ name: string }>>(
     const parsedOverrides = overridesSchema.safeParse(overrides ?? {});
     if (!parsedOverrides.success) {
       problems.push(
-        ...parsedOverrides.error.issues.map((i) =>
-          describeIssue(label, { ...i, path: ['overrides', ...i.path] }),
+        ...describeIssues(
+          label,
+          parsedOverrides.error.issues.map((i) => ({ ...i, path: ['overrides', ...i.path] })),
+          z.object({ overrides: overridesSchema }),
         ),
       );
       return;
@@ -59,7 +67,7 @@ export function parseEntries<S extends z.ZodType<{ name: string }>>(
     const override = (overrides as Record<string, object> | undefined)?.[context.environment] ?? {};
     const result = spec.schema.safeParse({ ...base, ...override });
     if (!result.success) {
-      problems.push(...result.error.issues.map((issue) => describeIssue(label, issue)));
+      problems.push(...describeIssues(label, result.error.issues, spec.schema, ['overrides']));
       return;
     }
     const first = seen.get(result.data.name);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseCidr, isPrivate, overlaps } from './cidr';
-import { ConfigError, describeIssue } from './config-error';
+import { ConfigError, describeIssues } from './config-error';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -162,7 +162,7 @@ export function parseEnvironments(
     }
     const result = environmentSchema.safeParse(raw);
     if (result.success) parsed[name] = { ...result.data, name };
-    else problems.push(...result.error.issues.map((issue) => describeIssue(name, issue)));
+    else problems.push(...describeIssues(name, result.error.issues, environmentSchema));
   }
   const names = Object.keys(parsed);
   for (let i = 0; i < names.length; i++) {

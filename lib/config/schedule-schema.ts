@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { awsCronProblem } from '../schedule/aws-cron';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
 import { durationSchema } from './duration';
-import { parseEntries, type EntriesContext } from './entries';
+import { notOverridable, parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
@@ -104,7 +104,7 @@ const jobSchema = z.strictObject(jobFields).superRefine((job, ctx) => {
   }
 });
 
-const jobOverrideSchema = z.strictObject(jobFields).omit({ name: true }).partial();
+const jobOverrideSchema = z.strictObject({ ...jobFields, name: notOverridable }).partial();
 
 export type ScheduledJobInput = z.input<typeof jobSchema> & {
   /** Per-environment changes, e.g. `{ staging: { enabled: false, disabledReason: '...' } }`. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
 import { durationSchema, formatDuration } from './duration';
-import { parseEntries, type EntriesContext } from './entries';
+import { notOverridable, parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 
 /** The longest visibility timeout SQS allows. */
@@ -149,7 +149,7 @@ const workerSchema = z.strictObject(workerFields).superRefine((w, ctx) => {
   }
 });
 
-const workerOverrideSchema = z.strictObject(workerFields).omit({ name: true }).partial();
+const workerOverrideSchema = z.strictObject({ ...workerFields, name: notOverridable }).partial();
 
 export type WorkerInput = z.input<typeof workerSchema> & {
   /** Per-environment changes, e.g. `{ staging: { desiredCount: 1 } }`. */

@@ -45,7 +45,7 @@ describe('cdk synth with a bad config', () => {
       sources: {
         schedules: [
           { ...jobInput, cron: '0 9 * * MON-FRI *' },
-          { ...jobInput, name: 'hourly', retries: 9 },
+          { ...jobInput, name: 'hourly', retries: 9, disabledReson: 'moved' },
         ],
         workers: [],
       },
@@ -57,6 +57,7 @@ describe('cdk synth with a bad config', () => {
         'config/schedules.ts is invalid:',
         '  - nightly-report.cron: day-of-month "*" and day-of-week "MON-FRI" are both set; AWS needs "?" in one of them (e.g. "0 9 * * ? *" for day-of-month only)',
         '  - hourly.retries: is more than 5: a job failing that often needs fixing, not retrying',
+        '  - hourly.disabledReson: is not a known field: did you mean "disabledReason"?',
         `${APP}: Subprocess exited with error 1`,
         '',
       ].join('\n'),

@@ -148,7 +148,11 @@ describe('parseEnvironments', () => {
     ['an account with a prefix', { account: 'a123456789012' }, 'sandbox.account: must be a 12-digit'],
     ['a zero vCPU quota', { fargateVcpuQuota: 0 }, 'sandbox.fargateVcpuQuota: '],
     ['a retainData that is no boolean', { retainData: 'yes' }, 'sandbox.retainData: '],
-    ['an unknown review field', { review: { role: 'x' } }, 'sandbox.review: Unrecognized key: "role"'],
+    [
+      'an unknown review field',
+      { review: { role: 'x' } },
+      'sandbox.review.role: is not a known field: use one of oidcProviderArn',
+    ],
     [
       'an OIDC provider that is not GitHub’s',
       { review: { oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/gitlab.com' } },

@@ -241,7 +241,7 @@ describe('overrides', () => {
 
   it('cannot rename a job', () => {
     expect(problemsOf(() => parse([{ ...job, overrides: { staging: { name: 'other' } } }]))).toEqual([
-      'nightly-report.overrides.staging: Unrecognized key: "name"',
+      'nightly-report.overrides.staging.name: cannot be overridden: an entry has one name in every environment, because its resources are named after it',
     ]);
   });
 

@@ -134,7 +134,11 @@ describe('config/schedules.ts', () => {
       { expectedDuration: '2h' },
       /nightly-report\.expectedDuration: is longer than timeout/,
     ],
-    ['a misspelt field', { retry: 2 }, /nightly-report: Unrecognized key: "retry"/],
+    [
+      'a misspelt field',
+      { retry: 2 },
+      /^nightly-report\.retry: is not a known field: did you mean "retries"\?$/,
+    ],
     ['a missing owner', { owner: undefined }, /nightly-report\.owner: is required/],
     [
       'an override for an unknown environment',
