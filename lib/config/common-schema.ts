@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { typeError } from './config-error';
 
 /** Folder of the container images built from this repository (at deploy time). */
 export const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
@@ -11,7 +12,7 @@ export const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
  * prefix (up to 21 chars) and suffixes such as `-dlq`, 40 characters keeps all of them valid.
  */
 export const resourceName = z
-  .string({ error: 'is required: a lowercase name such as "nightly-report"' })
+  .string({ error: typeError('a string', 'a lowercase name such as "nightly-report"') })
   .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
     error: (iss) =>
       `"${String(iss.input)}" must be lowercase letters, digits and "-", starting with a letter and not ending with "-"`,
@@ -51,7 +52,14 @@ export const imageSchema = z.union(
 /** The command the container runs, as an argv list (no shell, so nothing is re-split). */
 export const commandSchema = z
   .array(z.string().min(1, { error: 'has an empty argument' }), {
-    error: 'must be a list of arguments, e.g. ["node", "dist/main.js", "report"]',
+    error: (issue) =>
+      // No shell splits the command: say what the list of the line as written would be.
+      typeof issue.input === 'string'
+        ? `must be a list of arguments, not one string: ${JSON.stringify(issue.input.trim().split(/\s+/))}`
+        : typeError(
+            'a list',
+            'the program and its arguments, e.g. ["node", "dist/main.js", "report"]',
+          )(issue),
   })
   .min(1, { error: 'is empty: give the program and its arguments, e.g. ["node", "dist/main.js", "report"]' });
 

@@ -20,13 +20,59 @@ export class ConfigError extends Error {
   }
 }
 
+/** A value's kind in words, for "must be a string, got a number". */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * The error of a field's base type: "is required: <hint>" when the field is missing (or null), and
+ * "must be <type>, got a number: <hint>" when it holds the wrong type (a quoted-number slip
+ * is not a missing field). `hint` says what to write. Other issues fall back to their checks.
+ */
+export function typeError(type: string, hint: string) {
+  return (issue: { code?: string; input?: unknown }): string | undefined => {
+    // null is how some write "not set"; it is missing all the same.
+    if (issue.input === undefined || issue.input === null) return `is required: ${hint}`;
+    if (issue.code === 'invalid_type') return `must be ${type}, got ${kindOf(issue.input)}: ${hint}`;
+    return undefined;
+  };
+}
+
+/** zod's own words for a field of the wrong type, for fields whose schema gives none. */
+const ZOD_INVALID_TYPE = /^Invalid input: expected (\w+), received (\w+)$/;
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  record: 'an object',
+};
+
+const RECEIVED_WORDS: Readonly<Record<string, string>> = {
+  array: 'a list',
+  object: 'an object',
+  null: 'null',
+};
+
+function typeMessage(issue: z.core.$ZodIssue): string {
+  const m = ZOD_INVALID_TYPE.exec(issue.message);
+  if (issue.code !== 'invalid_type' || !m) return issue.message;
+  const expected = TYPE_WORDS[m[1]!] ?? m[1]!;
+  if (m[2] === 'undefined') return `is required: ${expected}`;
+  return `must be ${expected}, got ${RECEIVED_WORDS[m[2]!] ?? `a ${m[2]}`}`;
+}
+
 /** Formats a zod issue as `<entry>.<field>: <message>`; `entry` names the job/worker/environment. */
 export function describeIssue(entry: string, issue: z.core.$ZodIssue): string {
   const field = issue.path.map(String).join('.');
   // zod reports a record key that fails its schema as "Invalid key in record" and keeps
   // the key schema's message (the fix) inside; show that one.
   const message =
-    issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : issue.message;
+    issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : typeMessage(issue);
   return field ? `${entry}.${field}: ${message}` : `${entry}: ${message}`;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsCronProblem } from '../schedule/aws-cron';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
+import { typeError } from './config-error';
 import { durationSchema } from './duration';
 import { notOverridable, parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
@@ -11,16 +12,18 @@ const MAX_TIMEOUT_SECONDS = 24 * 3600;
 /** The fields of one job. Overrides per environment take any of them except `name`. */
 const jobFields = {
   name: resourceName,
-  description: z.string({ error: 'is required: one line saying what the job does' }).min(1),
+  description: z
+    .string({ error: typeError('a string', 'one line saying what the job does') })
+    .min(1, { error: 'is empty: say in one line what the job does' }),
   owner: z
-    .string({ error: 'is required: the team that answers for this job, e.g. "sre"' })
+    .string({ error: typeError('a string', 'the team that answers for this job, e.g. "sre"') })
     .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
   notify: z
     .string()
     .regex(/^#[a-z0-9][a-z0-9_-]*$/, { error: 'must be a Slack channel such as "#sre-batch"' })
     .optional(),
   cron: z
-    .string({ error: 'is required: six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily' })
+    .string({ error: typeError('a string', 'six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily') })
     .superRefine((expression, ctx) => {
       const problem = awsCronProblem(expression);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
+import { typeError } from './config-error';
 import { durationSchema, formatDuration } from './duration';
 import { notOverridable, parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
@@ -31,9 +32,11 @@ export type WorkerPlatformVariable = keyof typeof WORKER_PLATFORM_VARIABLES;
 
 const workerFields = {
   name: resourceName,
-  description: z.string({ error: 'is required: one line saying what the worker does' }).min(1),
+  description: z
+    .string({ error: typeError('a string', 'one line saying what the worker does') })
+    .min(1, { error: 'is empty: say in one line what the worker does' }),
   owner: z
-    .string({ error: 'is required: the team that answers for this worker, e.g. "sre"' })
+    .string({ error: typeError('a string', 'the team that answers for this worker, e.g. "sre"') })
     .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
   image: imageSchema.default({ directory: 'sqs-worker' }),
   command: commandSchema,

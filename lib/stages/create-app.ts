@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
-import { ConfigError, DEFAULT_ENVIRONMENT, loadConfig, type PlatformConfig } from '../config';
+import { DEFAULT_ENVIRONMENT, loadConfig, type PlatformConfig } from '../config';
+import { PIPELINE_ENVIRONMENT } from '../config/environment-schema';
 import { PipelineStack } from '../stacks/pipeline-stack';
 import { checkStage } from './nag';
 import { createPlatformStacks, type PlatformStacks } from './platform-stacks';
@@ -10,7 +11,7 @@ export interface BatchPlatformApp {
 }
 
 /** The pseudo-environment that synthesizes the delivery pipeline in the tooling account. */
-export const PIPELINE_ENVIRONMENT = 'tooling';
+export { PIPELINE_ENVIRONMENT };
 
 /** The environment named by `-c env=<name>`, or the default (sandbox). */
 export function environmentName(app: App): string {
@@ -34,13 +35,8 @@ export function createApp(
 /** `-c env=tooling`: the pipeline that deploys `tooling.stages` in order. */
 export function createPipelineApp(app: App): PipelineStack {
   checkStage(app);
+  // Validation checks that every one of tooling.stages is an environment.
   const { tooling } = loadConfig(DEFAULT_ENVIRONMENT);
-  const unknown = tooling.stages.filter((s) => s === PIPELINE_ENVIRONMENT);
-  if (unknown.length > 0) {
-    throw new ConfigError('config/environments.ts', [
-      'tooling.stages: cannot deploy the tooling pseudo-environment',
-    ]);
-  }
   return new PipelineStack(app, 'Pipeline', {
     env: { account: tooling.account, region: tooling.region },
     stackName: 'batch-platform-pipeline',

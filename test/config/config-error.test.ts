@@ -1,8 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { configFiles, loadConfig } from '../../lib/config';
 import { buildEntry, ConfigError } from '../../lib/config/config-error';
 import { problemsOf } from '../support/config-problems';
+import { jobInput } from '../support/fixtures';
 
 describe('buildEntry', () => {
   it('returns what the entry was built into', () => {
@@ -58,5 +60,46 @@ describe('buildEntry', () => {
         throw 'name';
       }),
     ).toThrow('name');
+  });
+});
+
+describe('a field of the wrong type', () => {
+  const jobProblems = (job: object) =>
+    problemsOf(() => loadConfig('sandbox', { ...configFiles, schedules: [{ ...jobInput, ...job }] }));
+
+  it('is "must be <type>", not "is required", with what to write', () => {
+    expect(jobProblems({ owner: 42, description: ['x'], cron: { daily: true } })).toEqual([
+      'nightly-report.description: must be a string, got a list: one line saying what the job does',
+      'nightly-report.owner: must be a string, got a number: the team that answers for this job, e.g. "sre"',
+      'nightly-report.cron: must be a string, got an object: six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily',
+    ]);
+  });
+
+  it('is said in words where the schema gives none of its own', () => {
+    expect(
+      jobProblems({ enabled: 'no', notify: 7, environment: [], secrets: { A: { secretsManager: null } } }),
+    ).toEqual([
+      'nightly-report.notify: must be a string, got a number',
+      'nightly-report.environment: must be an object, got a list',
+      'nightly-report.secrets.A: must be a reference, { secretsManager: "<name or ARN>", field?: "<json key>" } or { ssmParameter: "/path" }; never a plain value',
+      'nightly-report.enabled: must be true or false, got a string',
+    ]);
+  });
+
+  it('is "is required" when missing or null', () => {
+    expect(jobProblems({ owner: undefined, description: null })).toEqual([
+      'nightly-report.description: is required: one line saying what the job does',
+      'nightly-report.owner: is required: the team that answers for this job, e.g. "sre"',
+    ]);
+    const { connectionArn: _, ...tooling } = configFiles.tooling as Record<string, unknown>;
+    expect(problemsOf(() => loadConfig('sandbox', { ...configFiles, tooling }))).toEqual([
+      'tooling.connectionArn: is required: a string',
+    ]);
+  });
+
+  it('that is empty where text is needed says so', () => {
+    expect(jobProblems({ description: '' })).toEqual([
+      'nightly-report.description: is empty: say in one line what the job does',
+    ]);
   });
 });

@@ -279,8 +279,8 @@ describe('entries', () => {
       'jobs[0].description: is required: one line saying what the job does',
       'jobs[0].owner: is required: the team that answers for this job, e.g. "sre"',
       'jobs[0].cron: is required: six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily',
-      'jobs[0].command: must be a list of arguments, e.g. ["node", "dist/main.js", "report"]',
-      'jobs[0].timeout: must be a duration such as "90s", "30m" or "2h"',
+      'jobs[0].command: is required: the program and its arguments, e.g. ["node", "dist/main.js", "report"]',
+      'jobs[0].timeout: is required: a duration such as "90s", "30m" or "2h"',
     ]);
   });
 
