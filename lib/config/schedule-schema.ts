@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awsCronProblem } from '../schedule/aws-cron';
+import { awsCronProblem, neverFiresProblem } from '../schedule/aws-cron';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
 import { typeError } from './config-error';
 import { durationSchema } from './duration';
@@ -8,6 +8,13 @@ import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
 const MAX_TIMEOUT_SECONDS = 24 * 3600;
+
+/** `2026-02-30` has the shape of a date but is none: Date would quietly make it 2 March. */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
 
 /** The fields of one job. Overrides per environment take any of them except `name`. */
 const jobFields = {
@@ -25,7 +32,8 @@ const jobFields = {
   cron: z
     .string({ error: typeError('a string', 'six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily') })
     .superRefine((expression, ctx) => {
-      const problem = awsCronProblem(expression);
+      // A schedule that never fires again deploys fine and silently does nothing.
+      const problem = awsCronProblem(expression) ?? neverFiresProblem(expression, new Date());
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     // The check ignores spacing; Scheduler gets `cron(<this>)` verbatim, so deploy the form
@@ -68,6 +76,9 @@ const jobFields = {
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, {
       error: 'must be a date "YYYY-MM-DD" after which the job should be reviewed',
+    })
+    .refine(isCalendarDate, {
+      error: (iss) => `${String(iss.input)} is not a date in the calendar: give a real "YYYY-MM-DD"`,
     })
     .optional(),
 };

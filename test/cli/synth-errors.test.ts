@@ -55,7 +55,7 @@ describe('cdk synth with a bad config', () => {
       stdout: '',
       stderr: [
         'config/schedules.ts is invalid:',
-        '  - nightly-report.cron: day-of-month "*" and day-of-week "MON-FRI" are both set; AWS needs "?" in one of them (e.g. "0 9 * * ? *" for day-of-month only)',
+        '  - nightly-report.cron: day-of-month "*" and day-of-week "MON-FRI" are both set; AWS needs "?" in one of them (write "0 9 ? * MON-FRI *" to run on day-of-week MON-FRI only)',
         '  - hourly.retries: is more than 5: a job failing that often needs fixing, not retrying',
         '  - hourly.disabledReson: is not a known field: did you mean "disabledReason"?',
         `${APP}: Subprocess exited with error 1`,
