@@ -24,7 +24,7 @@ export function synthOrExplain(
   try {
     const { app, configs } = build();
     // The pipeline builds every stage from the same files: say each warning once.
-    const warnings = [...new Set(configs.flatMap(configWarnings))];
+    const warnings = [...new Set(configs.flatMap((config) => configWarnings(config)))];
     if (warnings.length > 0) {
       stderr.write(`${warnings.map((w) => `warning: ${w}`).join('\n')}\n`);
     }
