@@ -8,8 +8,9 @@ export const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
 
 /**
  * Names of jobs and workers. They become parts of ECS task families, Scheduler schedule
- * names (64 chars), SQS queue names (80) and CloudWatch dimensions; with the environment
- * prefix (up to 21 chars) and suffixes such as `-dlq`, 40 characters keeps all of them valid.
+ * names (64 chars), SQS queue names (80) and CloudWatch dimensions, after the environment
+ * prefix (up to 21 chars) and before suffixes such as `-dlq`. 40 characters is the limit on
+ * its own; parseSchedules and parseWorkers check the names built from it.
  */
 export const resourceName = z
   .string({ error: typeError('a string', 'a lowercase name such as "nightly-report"') })

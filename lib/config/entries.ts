@@ -23,6 +23,11 @@ export interface EntriesSpec<S extends z.ZodType<{ name: string }>> {
   readonly schema: S;
   /** The entry's fields without `name`, all optional: what `overrides.<env>` may change. */
   readonly overrideSchema: z.ZodType<Record<string, unknown>>;
+  /**
+   * Problems only the valid entries together show: names that clash or grow too long once
+   * the platform adds the environment's prefix and its suffixes.
+   */
+  readonly checkNames?: (entries: readonly z.output<S>[]) => string[];
 }
 
 /**
@@ -81,6 +86,7 @@ export function parseEntries<S extends z.ZodType<{ name: string }>>(
     entries.push(result.data);
   });
 
+  problems.push(...(spec.checkNames?.(entries) ?? []));
   if (problems.length > 0) throw new ConfigError(spec.file, problems);
   return entries;
 }

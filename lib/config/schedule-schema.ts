@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { awsCronProblem, neverFiresProblem } from '../schedule/aws-cron';
+import { jobNames } from '../schedule/naming';
+import { MAX_RUNNER_NAME_LENGTH } from '../schedule/runner-input';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
 import { typeError } from './config-error';
 import { durationSchema } from './duration';
@@ -141,6 +143,23 @@ export interface ScheduleContext extends EntriesContext {
 }
 
 /**
+ * A name that passes on its own but not once the platform builds on it: the environment
+ * prefixes the task family (`<env>-job-<name>`), which the job runner takes up to 64
+ * characters. The schedule (`<env>-<name>-<stack number>`, EventBridge Scheduler's limit is
+ * 64 too) is shorter than the family while there are fewer than 1,000 job stacks.
+ */
+function jobNameProblems(jobs: readonly { name: string }[], environment: string): string[] {
+  return jobs.flatMap((job) => {
+    const family = jobNames(environment).taskFamily(job.name);
+    const excess = family.length - MAX_RUNNER_NAME_LENGTH;
+    if (excess <= 0) return [];
+    return [
+      `${job.name}.name: makes the task family "${family}" ${family.length} characters long with environment "${environment}" in front, more than the ${MAX_RUNNER_NAME_LENGTH} the job runner and EventBridge Scheduler take: shorten the name to at most ${job.name.length - excess} characters`,
+    ];
+  });
+}
+
+/**
  * Validates config/schedules.ts for one environment. Every problem is reported at once as
  * `<job>.<field>: <what is wrong and the fix>`.
  */
@@ -154,6 +173,7 @@ export function parseSchedules(
     kind: 'jobs',
     schema: jobSchema,
     overrideSchema: jobOverrideSchema,
+    checkNames: (jobs) => jobNameProblems(jobs, context.environment),
   }).map(({ timeout, expectedDuration, timezone, ...job }) => ({
     ...job,
     timezone: timezone ?? context.defaultTimezone,

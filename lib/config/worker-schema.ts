@@ -4,6 +4,7 @@ import { typeError } from './config-error';
 import { durationSchema, formatDuration } from './duration';
 import { notOverridable, parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
+import { workerQueueNames } from '../schedule/naming';
 
 /** The longest visibility timeout SQS allows. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
@@ -171,6 +172,29 @@ export type WorkerConfig = Omit<
 };
 
 /**
+ * A worker whose queue would be named like another worker's dead-letter queue (a worker
+ * called `<other>-dlq`): SQS has one queue per name, so one of the two could not be created.
+ */
+function workerNameProblems(
+  workers: readonly { name: string; importedQueueArn?: string }[],
+  environment: string,
+): string[] {
+  const own = workers.filter((w) => !w.importedQueueArn);
+  const deadLetterQueues = new Map(
+    own.map((w) => [workerQueueNames(environment, w.name).deadLetterQueue, w.name]),
+  );
+  return own.flatMap((w) => {
+    const queue = workerQueueNames(environment, w.name).queue;
+    const other = deadLetterQueues.get(queue);
+    return other
+      ? [
+          `${w.name}.name: makes its queue "${queue}", the name of ${other}'s dead-letter queue: give this worker another name`,
+        ]
+      : [];
+  });
+}
+
+/**
  * Validates config/workers.ts for one environment, reporting every problem at once as
  * `<worker>.<field>: <what is wrong and the fix>`.
  */
@@ -184,6 +208,7 @@ export function parseWorkers(
     kind: 'workers',
     schema: workerSchema,
     overrideSchema: workerOverrideSchema,
+    checkNames: (workers) => workerNameProblems(workers, context.environment),
   }).map(({ visibilityTimeout, maxProcessingTime, oldestMessageAlarm, desiredCount, ...worker }) => ({
     ...worker,
     desiredCount: desiredCount ?? worker.scaling?.min ?? 1,
