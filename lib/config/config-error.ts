@@ -118,7 +118,9 @@ export function parseOrThrow<S extends z.ZodType>(
 function blamedField(message: string): string | undefined {
   // Every platform name (schedule, task family, queue, service, role, alarm, construct id)
   // is built from the entry's name, so a name CDK rejects is the entry's `name`.
-  return /name|already a Construct/i.test(message) ? 'name' : undefined;
+  return /scheduleName|queueName|family|serviceName|alarmName|already a Construct/.test(message)
+    ? 'name'
+    : undefined;
 }
 
 /**

@@ -38,6 +38,32 @@ describe('buildEntry', () => {
     expect.unreachable();
   });
 
+  it.each([
+    'queueName must be at most 80 characters',
+    'family can be up to 255 characters',
+    'serviceName is too long',
+    'alarmName is too long',
+  ])('blames the name for a name CDK rejects: %s', (message) => {
+    const problems = problemsOf(() =>
+      buildEntry('config/workers.ts', 'worker', 'relay', () => {
+        throw new Error(message);
+      }),
+    );
+    expect(problems).toEqual([
+      `relay.name: AWS CDK rejected this worker: ${message}; choose a shorter or different name for this worker`,
+    ]);
+  });
+
+  it('does not blame the name for another name in CDK’s message', () => {
+    expect(
+      problemsOf(() =>
+        buildEntry('config/workers.ts', 'worker', 'relay', () => {
+          throw new Error('parameterName must start with /');
+        }),
+      ),
+    ).toEqual(['relay: AWS CDK rejected this worker: parameterName must start with /']);
+  });
+
   it('blames no field when CDK’s message names none', () => {
     const problems = problemsOf(() =>
       buildEntry('config/schedules.ts', 'job', 'report', () => {
