@@ -34,6 +34,7 @@ describe('closestMatch', () => {
     ['DisabledReason', 'disabledReason'], // case is not a typo worth a list
     ['timout', 'timeout'],
     ['retry', 'retries'], // the singular
+    ['memo', 'memory'], // cut short: four letters are enough for the stem
     ['cpus', 'cpu'],
     ['disabledUntill', 'disabledUntil'],
   ])('takes %j for %j', (word, match) => {
