@@ -22,7 +22,7 @@ export class ConfigError extends Error {
 
 /** A value's kind in words, for "must be a string, got a number". */
 function kindOf(value: unknown): string {
-  if (value === null) return 'null';
+  // null never gets here: typeError reports it as missing.
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

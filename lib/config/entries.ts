@@ -27,7 +27,7 @@ export interface EntriesSpec<S extends z.ZodType<{ name: string }>> {
    * Problems only the valid entries together show: names that clash or grow too long once
    * the platform adds the environment's prefix and its suffixes.
    */
-  readonly checkNames?: (entries: readonly z.output<S>[]) => string[];
+  readonly checkNames: (entries: readonly z.output<S>[]) => string[];
 }
 
 /**
@@ -86,7 +86,7 @@ export function parseEntries<S extends z.ZodType<{ name: string }>>(
     entries.push(result.data);
   });
 
-  problems.push(...(spec.checkNames?.(entries) ?? []));
+  problems.push(...spec.checkNames(entries));
   if (problems.length > 0) throw new ConfigError(spec.file, problems);
   return entries;
 }

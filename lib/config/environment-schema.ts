@@ -110,9 +110,8 @@ export const environmentSchema = z
       // An unknown region is reported on its own: its zones are not to blame for it.
       if (KNOWN_REGIONS.includes(env.region) && !new RegExp(`^${env.region}[a-z]$`).test(az)) {
         // Both fields name a region; which one is wrong is the operator's call, so say both fixes.
-        const zoneRegion = /^(.+)[a-z]$/.exec(az)?.[1];
-        const otherFix =
-          zoneRegion && KNOWN_REGIONS.includes(zoneRegion) ? `, or set region to "${zoneRegion}"` : '';
+        const zoneRegion = az.slice(0, -1);
+        const otherFix = KNOWN_REGIONS.includes(zoneRegion) ? `, or set region to "${zoneRegion}"` : '';
         ctx.addIssue({
           code: 'custom',
           path: ['availabilityZones', i],

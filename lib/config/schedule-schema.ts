@@ -11,11 +11,13 @@ import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
 const MAX_TIMEOUT_SECONDS = 24 * 3600;
 
-/** `2026-02-30` has the shape of a date but is none: Date would quietly make it 2 March. */
+/**
+ * `2026-02-30` has the shape of a date but is none: Date quietly makes it 2 March. A day or
+ * month out of range always moves the date into another month, so the month tells.
+ */
 function isCalendarDate(value: string): boolean {
   const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return new Date(Date.UTC(year, month - 1, day)).getUTCMonth() === month - 1;
 }
 
 /** The fields of one job. Overrides per environment take any of them except `name`. */

@@ -219,6 +219,9 @@ describe('commands, variables and secrets', () => {
     expect(messages(commandSchema, 'node main.js')).toEqual([
       ': must be a list of arguments, not one string: ["node","main.js"]',
     ]);
+    expect(messages(commandSchema, ' node \t main.js ')).toEqual([
+      ': must be a list of arguments, not one string: ["node","main.js"]',
+    ]);
     expect(messages(commandSchema, 42)).toEqual([
       ': must be a list, got a number: the program and its arguments, e.g. ["node", "dist/main.js", "report"]',
     ]);

@@ -112,6 +112,21 @@ describe('a field of the wrong type', () => {
     ]);
   });
 
+  it('names the type zod expected and the one it got', () => {
+    const sandbox = configFiles.environments['sandbox'] as object;
+    const envProblems = (change: object) =>
+      problemsOf(() =>
+        loadConfig('sandbox', { ...configFiles, environments: { sandbox: { ...sandbox, ...change } } }),
+      );
+    expect(envProblems({ fargateVcpuQuota: '6' })).toEqual([
+      'sandbox.fargateVcpuQuota: must be a number, got a string',
+    ]);
+    expect(envProblems({ review: true })).toEqual(['sandbox.review: must be an object, got a boolean']);
+    expect(jobProblems({ notify: { channel: '#x' } })).toEqual([
+      'nightly-report.notify: must be a string, got an object',
+    ]);
+  });
+
   it('is "is required" when missing or null', () => {
     expect(jobProblems({ owner: undefined, description: null })).toEqual([
       'nightly-report.description: is required: one line saying what the job does',

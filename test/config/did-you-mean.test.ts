@@ -142,6 +142,19 @@ describe('an unknown key in config files', () => {
     ).toEqual(['nightly-report.image.tg: is not a known field: did you mean "tag"?']);
   });
 
+  it('with nothing close lists the fields allowed where it is, overrides only on the entry', () => {
+    expect(jobProblems({ zzz: 1 })[0]).toMatch(
+      /^nightly-report\.zzz: is not a known field: use one of name, .*, disabledUntil, overrides$/,
+    );
+    expect(jobProblems({ image: { directory: 'batch-job', zzz: 1 } })).toEqual([
+      'nightly-report.image.zzz: is not a known field: use one of directory, ecrRepository, tag',
+    ]);
+    const environments = { sandbox: { ...(configFiles.environments['sandbox'] as object), zzz: 1 } };
+    expect(problemsOf(() => loadConfig('sandbox', { ...configFiles, environments }))).toEqual([
+      'sandbox.zzz: is not a known field: use one of account, region, availabilityZones, vpcCidr, natGateways, logRetentionDays, defaultTimezone, fargateVcpuQuota, retainData, review',
+    ]);
+  });
+
   it('in an environment or in tooling, gets their fields', () => {
     const environments = { sandbox: { ...(configFiles.environments['sandbox'] as object), natGateway: 1 } };
     expect(problemsOf(() => loadConfig('sandbox', { ...configFiles, environments }))).toEqual([

@@ -176,6 +176,16 @@ describe('parseSchedules', () => {
       'disabledUntil: 2026-13-01 is not a date in the calendar',
     ],
     [
+      'a review date in month 0',
+      { enabled: false, disabledReason: 'x', disabledUntil: '2026-00-10' },
+      'disabledUntil: 2026-00-10 is not a date in the calendar',
+    ],
+    [
+      'a review date on day 32',
+      { enabled: false, disabledReason: 'x', disabledUntil: '2026-01-32' },
+      'disabledUntil: 2026-01-32 is not a date in the calendar',
+    ],
+    [
       'a review date on day 0',
       { enabled: false, disabledReason: 'x', disabledUntil: '2026-01-00' },
       'disabledUntil: 2026-01-00 is not a date in the calendar',
