@@ -313,6 +313,10 @@ describe('neverFiresProblem', () => {
       'no date matches day-of-month "29", month "2", day-of-week "?" and year "2027" from 2026-11-24 on: the job would never run',
     ],
     [
+      '0 0 29 2 ? 2025-2027',
+      'no date matches day-of-month "29", month "2", day-of-week "?" and year "2025-2027" from 2026-11-24 on: the job would never run',
+    ],
+    [
       '0 0 31W 2 ? *',
       'no date matches day-of-month "31W", month "2", day-of-week "?" and year "*" from 2026-11-24 on: the job would never run',
     ],
