@@ -142,5 +142,16 @@ describe('a field of the wrong type', () => {
     expect(jobProblems({ description: '' })).toEqual([
       'nightly-report.description: is empty: say in one line what the job does',
     ]);
+    const worker = {
+      name: 'relay',
+      description: '',
+      owner: 'sre',
+      command: ['node', 'main.js'],
+      maxProcessingTime: '30s',
+      visibilityTimeout: '2m',
+    };
+    expect(problemsOf(() => loadConfig('sandbox', { ...configFiles, workers: [worker] }))).toEqual([
+      'relay.description: is empty: say in one line what the worker does',
+    ]);
   });
 });
