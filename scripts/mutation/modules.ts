@@ -2,7 +2,7 @@
  * The modules `npm run mutation` checks: what it mutates, the tests that own it, and the
  * mutation score below which the run fails. A module's threshold only ever goes up. It sits
  * about 3 points under the score last measured (job-lease 96.7, job-recorder 100, job-tasks
- * 95.0, schedule 94.1, config 96.7, sqs-worker 94.0 %): a few mutants in code that runs at module load (schemas,
+ * 95.0, schedule 97.5, config 96.2, sqs-worker 94.0 %): a few mutants in code that runs at module load (schemas,
  * constants) come out killed in one run and survived in the next, and CI must not fail on that.
  */
 export interface MutationModule {
@@ -35,7 +35,7 @@ export const MODULES: Readonly<Record<string, MutationModule>> = {
   schedule: {
     mutate: ['lib/schedule/*.ts'],
     tests: ['test/schedule/*.test.ts'],
-    threshold: 91,
+    threshold: 94,
   },
   config: {
     mutate: ['lib/config/*.ts'],
