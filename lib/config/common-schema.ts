@@ -1,17 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { typeError } from './config-error';
 
 /** Folder of the container images built from this repository (at deploy time). */
 export const CONTAINERS_DIR = path.join(__dirname, '..', '..', 'containers');
 
 /**
  * Names of jobs and workers. They become parts of ECS task families, Scheduler schedule
- * names (64 chars), SQS queue names (80) and CloudWatch dimensions; with the environment
- * prefix (up to 21 chars) and suffixes such as `-dlq`, 40 characters keeps all of them valid.
+ * names (64 chars), SQS queue names (80) and CloudWatch dimensions, after the environment
+ * prefix (up to 21 chars) and before suffixes such as `-dlq`. 40 characters is the limit on
+ * its own; parseSchedules and parseWorkers check the names built from it.
  */
 export const resourceName = z
-  .string({ error: 'is required: a lowercase name such as "nightly-report"' })
+  .string({ error: typeError('a string', 'a lowercase name such as "nightly-report"') })
   .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
     error: (iss) =>
       `"${String(iss.input)}" must be lowercase letters, digits and "-", starting with a letter and not ending with "-"`,
@@ -51,7 +53,14 @@ export const imageSchema = z.union(
 /** The command the container runs, as an argv list (no shell, so nothing is re-split). */
 export const commandSchema = z
   .array(z.string().min(1, { error: 'has an empty argument' }), {
-    error: 'must be a list of arguments, e.g. ["node", "dist/main.js", "report"]',
+    error: (issue) =>
+      // No shell splits the command: say what the list of the line as written would be.
+      typeof issue.input === 'string'
+        ? `must be a list of arguments, not one string: ${JSON.stringify(issue.input.trim().split(/\s+/))}`
+        : typeError(
+            'a list',
+            'the program and its arguments, e.g. ["node", "dist/main.js", "report"]',
+          )(issue),
   })
   .min(1, { error: 'is empty: give the program and its arguments, e.g. ["node", "dist/main.js", "report"]' });
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { fieldsAt, unknownFieldMessage } from './did-you-mean';
 
 /**
  * Thrown when an operator-edited file under `config/` is invalid.
@@ -19,14 +20,84 @@ export class ConfigError extends Error {
   }
 }
 
+/** A value's kind in words, for "must be a string, got a number". */
+function kindOf(value: unknown): string {
+  // null never gets here: typeError reports it as missing.
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * The error of a field's base type: "is required: <hint>" when the field is missing (or null), and
+ * "must be <type>, got a number: <hint>" when it holds the wrong type (a quoted-number slip
+ * is not a missing field). `hint` says what to write. Other issues fall back to their checks.
+ */
+export function typeError(type: string, hint: string) {
+  return (issue: { code?: string; input?: unknown }): string | undefined => {
+    // null is how some write "not set"; it is missing all the same.
+    if (issue.input === undefined || issue.input === null) return `is required: ${hint}`;
+    if (issue.code === 'invalid_type') return `must be ${type}, got ${kindOf(issue.input)}: ${hint}`;
+    return undefined;
+  };
+}
+
+/** zod's own words for a field of the wrong type, for fields whose schema gives none. */
+const ZOD_INVALID_TYPE = /^Invalid input: expected (\w+), received (\w+)$/;
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  record: 'an object',
+};
+
+const RECEIVED_WORDS: Readonly<Record<string, string>> = {
+  array: 'a list',
+  object: 'an object',
+  null: 'null',
+};
+
+function typeMessage(issue: z.core.$ZodIssue): string {
+  const m = ZOD_INVALID_TYPE.exec(issue.message);
+  if (issue.code !== 'invalid_type' || !m) return issue.message;
+  const expected = TYPE_WORDS[m[1]!] ?? m[1]!;
+  if (m[2] === 'undefined') return `is required: ${expected}`;
+  return `must be ${expected}, got ${RECEIVED_WORDS[m[2]!] ?? `a ${m[2]}`}`;
+}
+
 /** Formats a zod issue as `<entry>.<field>: <message>`; `entry` names the job/worker/environment. */
 export function describeIssue(entry: string, issue: z.core.$ZodIssue): string {
   const field = issue.path.map(String).join('.');
   // zod reports a record key that fails its schema as "Invalid key in record" and keeps
   // the key schema's message (the fix) inside; show that one.
   const message =
-    issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : issue.message;
+    issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : typeMessage(issue);
   return field ? `${entry}.${field}: ${message}` : `${entry}: ${message}`;
+}
+
+/**
+ * Formats every issue of parsing with `schema`, one line per problem. An unknown key (a typo
+ * such as `disabledReson`) gets the field it was probably meant to be; `topLevelFields` are
+ * further fields the entry may have that `schema` does not parse (e.g. `overrides`).
+ */
+export function describeIssues(
+  entry: string,
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.core.$ZodType,
+  topLevelFields: readonly string[] = [],
+): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys') return [describeIssue(entry, issue)];
+    const fields = [...fieldsAt(schema, issue.path), ...(issue.path.length === 0 ? topLevelFields : [])];
+    return issue.keys.map((key) =>
+      describeIssue(entry, {
+        ...issue,
+        path: [...issue.path, key],
+        message: unknownFieldMessage(key, fields),
+      }),
+    );
+  });
 }
 
 /** Parses `input` with `schema`, throwing a ConfigError that names `entry` and each field. */
@@ -38,10 +109,34 @@ export function parseOrThrow<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new ConfigError(
-      file,
-      result.error.issues.map((issue) => describeIssue(entry, issue)),
-    );
+    throw new ConfigError(file, describeIssues(entry, result.error.issues, schema));
   }
   return result.data;
+}
+
+/** The config field an error CDK raised is about, from the words of CDK's message. */
+function blamedField(message: string): string | undefined {
+  // Every platform name (schedule, task family, queue, service, role, alarm, construct id)
+  // is built from the entry's name, so a name CDK rejects is the entry's `name`.
+  return /scheduleName|queueName|family|serviceName|alarmName|already a Construct/.test(message)
+    ? 'name'
+    : undefined;
+}
+
+/**
+ * Builds the constructs of one config entry (`build`), turning an error CDK raises there
+ * into a ConfigError that names the file, the entry and (where CDK's message says) the field,
+ * instead of a stack trace through aws-cdk-lib.
+ */
+export function buildEntry<T>(file: string, kind: string, entry: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ConfigError || !(e instanceof Error)) throw e;
+    const field = blamedField(e.message);
+    const fix = field === 'name' ? `; choose a shorter or different name for this ${kind}` : '';
+    throw new ConfigError(file, [
+      `${entry}${field ? `.${field}` : ''}: AWS CDK rejected this ${kind}: ${e.message}${fix}`,
+    ]);
+  }
 }

@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { typeError } from './config-error';
 
 /** `90s`, `30m`, `2h`: durations as operators write them, parsed to seconds. */
 export const durationSchema = z
-  .string({ error: 'must be a duration such as "90s", "30m" or "2h"' })
+  .string({
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `must be a duration with its unit, e.g. "${issue.input}s" or "${issue.input}m"`
+        : typeError('a string', 'a duration such as "90s", "30m" or "2h"')(issue),
+  })
   .regex(/^[1-9]\d*(s|m|h)$/, {
     error: (iss) =>
       `"${String(iss.input)}" is not a duration: write a positive whole number with s, m or h, e.g. "30m"`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, describeIssue } from './config-error';
+import { ConfigError, describeIssues } from './config-error';
 
 export interface EntriesContext {
   /** The environment being synthesized; its overrides are applied. */
@@ -7,6 +7,12 @@ export interface EntriesContext {
   /** Every environment name, so an override for a misspelt one is caught. */
   readonly knownEnvironments: readonly string[];
 }
+
+/** `name` in an override: an entry's resources are named after it, so it cannot vary. */
+export const notOverridable = z.never({
+  error:
+    'cannot be overridden: an entry has one name in every environment, because its resources are named after it',
+});
 
 export interface EntriesSpec<S extends z.ZodType<{ name: string }>> {
   /** The file operators edit, for the error header. */
@@ -17,6 +23,11 @@ export interface EntriesSpec<S extends z.ZodType<{ name: string }>> {
   readonly schema: S;
   /** The entry's fields without `name`, all optional: what `overrides.<env>` may change. */
   readonly overrideSchema: z.ZodType<Record<string, unknown>>;
+  /**
+   * Problems only the valid entries together show: names that clash or grow too long once
+   * the platform adds the environment's prefix and its suffixes.
+   */
+  readonly checkNames: (entries: readonly z.output<S>[]) => string[];
 }
 
 /**
@@ -42,8 +53,10 @@ export function parseEntries<S extends z.ZodType<{ name: string }>>(
     const parsedOverrides = overridesSchema.safeParse(overrides ?? {});
     if (!parsedOverrides.success) {
       problems.push(
-        ...parsedOverrides.error.issues.map((i) =>
-          describeIssue(label, { ...i, path: ['overrides', ...i.path] }),
+        ...describeIssues(
+          label,
+          parsedOverrides.error.issues.map((i) => ({ ...i, path: ['overrides', ...i.path] })),
+          z.object({ overrides: overridesSchema }),
         ),
       );
       return;
@@ -59,7 +72,7 @@ export function parseEntries<S extends z.ZodType<{ name: string }>>(
     const override = (overrides as Record<string, object> | undefined)?.[context.environment] ?? {};
     const result = spec.schema.safeParse({ ...base, ...override });
     if (!result.success) {
-      problems.push(...result.error.issues.map((issue) => describeIssue(label, issue)));
+      problems.push(...describeIssues(label, result.error.issues, spec.schema, ['overrides']));
       return;
     }
     const first = seen.get(result.data.name);
@@ -73,6 +86,7 @@ export function parseEntries<S extends z.ZodType<{ name: string }>>(
     entries.push(result.data);
   });
 
+  problems.push(...spec.checkNames(entries));
   if (problems.length > 0) throw new ConfigError(spec.file, problems);
   return entries;
 }

@@ -1,6 +1,8 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { z } from 'zod';
 import { parseCidr, isPrivate, overlaps } from './cidr';
-import { ConfigError, describeIssue } from './config-error';
+import { ConfigError, describeIssues, typeError } from './config-error';
+import { closestMatch } from './did-you-mean';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -14,19 +16,32 @@ export const LOG_RETENTION_DAYS = [
  */
 export const MIN_LOG_RETENTION_DAYS = 365;
 
+/** `-c env=tooling` synthesizes the delivery pipeline, so no environment may be called that. */
+export const PIPELINE_ENVIRONMENT = 'tooling';
+
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 export const accountId = z
-  .string({ error: 'is required: set the 12-digit AWS account id this environment deploys to' })
+  .string({ error: typeError('a string', 'set the 12-digit AWS account id this environment deploys to') })
   .regex(/^\d{12}$/, {
     error: (iss) =>
       `must be a 12-digit AWS account id (digits only, as a string), got ${JSON.stringify(iss.input)}`,
   });
 
+/** Regions as aws-cdk-lib knows them (its region-info database, updated with each release). */
+const KNOWN_REGIONS = RegionInfo.regions.map((r) => r.name);
+
 export const region = z
-  .string({ error: 'is required: set an AWS region such as "ap-northeast-1"' })
+  .string({ error: typeError('a string', 'set an AWS region such as "ap-northeast-1"') })
   .regex(REGION, {
     error: (iss) => `must be an AWS region code such as "ap-northeast-1", got ${JSON.stringify(iss.input)}`,
+  })
+  // A well-formed typo ("ap-northest-1") would otherwise pass here and be blamed on the zones.
+  .refine((name) => KNOWN_REGIONS.includes(name), {
+    error: (iss) => {
+      const match = closestMatch(String(iss.input), KNOWN_REGIONS);
+      return `"${String(iss.input)}" is not an AWS region${match ? `: did you mean "${match}"?` : ' that aws-cdk-lib knows'}`;
+    },
   });
 
 export const environmentSchema = z
@@ -35,13 +50,18 @@ export const environmentSchema = z
     region: region.default('ap-northeast-1'),
     availabilityZones: z
       .array(z.string(), {
-        error: 'is required: list two availability zones, e.g. ["ap-northeast-1a", "ap-northeast-1c"]',
+        error: typeError(
+          'a list',
+          'list two availability zones, e.g. ["ap-northeast-1a", "ap-northeast-1c"]',
+        ),
       })
       .min(2, { error: 'needs at least two availability zones so a zone outage does not stop every job' })
       .max(3, {
         error: 'lists more than three zones; two are enough for batch work and each adds subnets and cost',
       }),
-    vpcCidr: z.string({ error: 'is required: set a private /16 to /22 block such as "10.10.0.0/16"' }),
+    vpcCidr: z.string({
+      error: typeError('a string', 'set a private /16 to /22 block such as "10.10.0.0/16"'),
+    }),
     natGateways: z
       .int({
         error: 'must be a whole number of NAT gateways (1 for non-production, one per AZ for production)',
@@ -87,11 +107,15 @@ export const environmentSchema = z
   .superRefine((env, ctx) => {
     const seen = new Set<string>();
     env.availabilityZones.forEach((az, i) => {
-      if (!new RegExp(`^${env.region}[a-z]$`).test(az)) {
+      // An unknown region is reported on its own: its zones are not to blame for it.
+      if (KNOWN_REGIONS.includes(env.region) && !new RegExp(`^${env.region}[a-z]$`).test(az)) {
+        // Both fields name a region; which one is wrong is the operator's call, so say both fixes.
+        const zoneRegion = az.slice(0, -1);
+        const otherFix = KNOWN_REGIONS.includes(zoneRegion) ? `, or set region to "${zoneRegion}"` : '';
         ctx.addIssue({
           code: 'custom',
           path: ['availabilityZones', i],
-          message: `"${az}" is not an availability zone of region ${env.region}: use ${env.region} followed by a zone letter, e.g. "${env.region}a"`,
+          message: `"${az}" is not an availability zone of region ${env.region}: use ${env.region} followed by a zone letter, e.g. "${env.region}a"${otherFix}`,
         });
       }
       if (seen.has(az)) {
@@ -160,9 +184,15 @@ export function parseEnvironments(
       );
       continue;
     }
+    if (name === PIPELINE_ENVIRONMENT) {
+      problems.push(
+        `${name}: is the name of the pipeline (-c env=${PIPELINE_ENVIRONMENT} synthesizes it, not an environment): give the environment another name`,
+      );
+      continue;
+    }
     const result = environmentSchema.safeParse(raw);
     if (result.success) parsed[name] = { ...result.data, name };
-    else problems.push(...result.error.issues.map((issue) => describeIssue(name, issue)));
+    else problems.push(...describeIssues(name, result.error.issues, environmentSchema));
   }
   const names = Object.keys(parsed);
   for (let i = 0; i < names.length; i++) {

@@ -1,11 +1,10 @@
 import * as environmentsFile from '../../config/environments';
 import * as schedulesFile from '../../config/schedules';
 import * as workersFile from '../../config/workers';
-import { parseOrThrow } from './config-error';
 import { parseEnvironments, selectEnvironment, type EnvironmentConfig } from './environment-schema';
 import { parseSchedules, type ScheduledJobConfig } from './schedule-schema';
 import { parseWorkers, type WorkerConfig } from './worker-schema';
-import { toolingSchema, type ToolingConfig } from './tooling-schema';
+import { parseTooling, type ToolingConfig } from './tooling-schema';
 
 export { ConfigError } from './config-error';
 export type { EnvironmentConfig } from './environment-schema';
@@ -50,7 +49,7 @@ export function loadConfig(envName: string, sources: ConfigSources = configFiles
   const environment = selectEnvironment(environments, envName);
   return {
     environment,
-    tooling: parseOrThrow('config/environments.ts', 'tooling', toolingSchema, sources.tooling),
+    tooling: parseTooling(sources.tooling, Object.keys(environments)),
     schedules: parseSchedules(sources.schedules, {
       environment: envName,
       knownEnvironments: Object.keys(environments),

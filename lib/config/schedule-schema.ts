@@ -1,28 +1,43 @@
 import { z } from 'zod';
-import { awsCronProblem } from '../schedule/aws-cron';
+import { awsCronProblem, neverFiresProblem } from '../schedule/aws-cron';
+import { jobNames } from '../schedule/naming';
+import { MAX_RUNNER_NAME_LENGTH } from '../schedule/runner-input';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
+import { typeError } from './config-error';
 import { durationSchema } from './duration';
-import { parseEntries, type EntriesContext } from './entries';
+import { notOverridable, parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
 const MAX_TIMEOUT_SECONDS = 24 * 3600;
 
+/**
+ * `2026-02-30` has the shape of a date but is none: Date quietly makes it 2 March. A day or
+ * month out of range always moves the date into another month, so the month tells.
+ */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day)).getUTCMonth() === month - 1;
+}
+
 /** The fields of one job. Overrides per environment take any of them except `name`. */
 const jobFields = {
   name: resourceName,
-  description: z.string({ error: 'is required: one line saying what the job does' }).min(1),
+  description: z
+    .string({ error: typeError('a string', 'one line saying what the job does') })
+    .min(1, { error: 'is empty: say in one line what the job does' }),
   owner: z
-    .string({ error: 'is required: the team that answers for this job, e.g. "sre"' })
+    .string({ error: typeError('a string', 'the team that answers for this job, e.g. "sre"') })
     .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
   notify: z
     .string()
     .regex(/^#[a-z0-9][a-z0-9_-]*$/, { error: 'must be a Slack channel such as "#sre-batch"' })
     .optional(),
   cron: z
-    .string({ error: 'is required: six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily' })
+    .string({ error: typeError('a string', 'six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily') })
     .superRefine((expression, ctx) => {
-      const problem = awsCronProblem(expression);
+      // A schedule that never fires again deploys fine and silently does nothing.
+      const problem = awsCronProblem(expression) ?? neverFiresProblem(expression, new Date());
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     // The check ignores spacing; Scheduler gets `cron(<this>)` verbatim, so deploy the form
@@ -66,6 +81,9 @@ const jobFields = {
     .regex(/^\d{4}-\d{2}-\d{2}$/, {
       error: 'must be a date "YYYY-MM-DD" after which the job should be reviewed',
     })
+    .refine(isCalendarDate, {
+      error: (iss) => `${String(iss.input)} is not a date in the calendar: give a real "YYYY-MM-DD"`,
+    })
     .optional(),
 };
 
@@ -104,7 +122,7 @@ const jobSchema = z.strictObject(jobFields).superRefine((job, ctx) => {
   }
 });
 
-const jobOverrideSchema = z.strictObject(jobFields).omit({ name: true }).partial();
+const jobOverrideSchema = z.strictObject({ ...jobFields, name: notOverridable }).partial();
 
 export type ScheduledJobInput = z.input<typeof jobSchema> & {
   /** Per-environment changes, e.g. `{ staging: { enabled: false, disabledReason: '...' } }`. */
@@ -127,6 +145,23 @@ export interface ScheduleContext extends EntriesContext {
 }
 
 /**
+ * A name that passes on its own but not once the platform builds on it: the environment
+ * prefixes the task family (`<env>-job-<name>`), which the job runner takes up to 64
+ * characters. The schedule (`<env>-<name>-<stack number>`, EventBridge Scheduler's limit is
+ * 64 too) is shorter than the family while there are fewer than 1,000 job stacks.
+ */
+function jobNameProblems(jobs: readonly { name: string }[], environment: string): string[] {
+  return jobs.flatMap((job) => {
+    const family = jobNames(environment).taskFamily(job.name);
+    const excess = family.length - MAX_RUNNER_NAME_LENGTH;
+    if (excess <= 0) return [];
+    return [
+      `${job.name}.name: makes the task family "${family}" ${family.length} characters long with environment "${environment}" in front, more than the ${MAX_RUNNER_NAME_LENGTH} the job runner and EventBridge Scheduler take: shorten the name to at most ${job.name.length - excess} characters`,
+    ];
+  });
+}
+
+/**
  * Validates config/schedules.ts for one environment. Every problem is reported at once as
  * `<job>.<field>: <what is wrong and the fix>`.
  */
@@ -140,6 +175,7 @@ export function parseSchedules(
     kind: 'jobs',
     schema: jobSchema,
     overrideSchema: jobOverrideSchema,
+    checkNames: (jobs) => jobNameProblems(jobs, context.environment),
   }).map(({ timeout, expectedDuration, timezone, ...job }) => ({
     ...job,
     timezone: timezone ?? context.defaultTimezone,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseOrThrow, ConfigError } from './config-error';
+import { closestMatch } from './did-you-mean';
 import { accountId, region } from './environment-schema';
 
 /** Where the delivery pipeline lives and what it watches. */
@@ -28,3 +30,30 @@ export const toolingSchema = z.strictObject({
 });
 
 export type ToolingConfig = z.output<typeof toolingSchema>;
+
+/**
+ * Validates `tooling` of config/environments.ts, including that every one of `tooling.stages`
+ * is an environment of the same file (otherwise the pipeline synth would blame `-c env`).
+ */
+export function parseTooling(
+  input: unknown,
+  environments: readonly string[],
+  file = 'config/environments.ts',
+): ToolingConfig {
+  const tooling = parseOrThrow(file, 'tooling', toolingSchema, input);
+  const problems: string[] = [];
+  tooling.stages.forEach((stage, i) => {
+    if (!environments.includes(stage)) {
+      const match = closestMatch(stage, environments);
+      problems.push(
+        `tooling.stages.${i}: "${stage}" is not an environment of this file: ${match ? `did you mean "${match}"? ` : ''}the pipeline deploys environments, one of ${environments.join(', ')}`,
+      );
+    } else if (tooling.stages.indexOf(stage) !== i) {
+      problems.push(
+        `tooling.stages.${i}: "${stage}" is listed twice: the pipeline deploys each environment once`,
+      );
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return tooling;
+}

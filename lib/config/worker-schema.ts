@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
+import { typeError } from './config-error';
 import { durationSchema, formatDuration } from './duration';
-import { parseEntries, type EntriesContext } from './entries';
+import { notOverridable, parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
+import { workerQueueNames } from '../schedule/naming';
 
 /** The longest visibility timeout SQS allows. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
@@ -31,9 +33,11 @@ export type WorkerPlatformVariable = keyof typeof WORKER_PLATFORM_VARIABLES;
 
 const workerFields = {
   name: resourceName,
-  description: z.string({ error: 'is required: one line saying what the worker does' }).min(1),
+  description: z
+    .string({ error: typeError('a string', 'one line saying what the worker does') })
+    .min(1, { error: 'is empty: say in one line what the worker does' }),
   owner: z
-    .string({ error: 'is required: the team that answers for this worker, e.g. "sre"' })
+    .string({ error: typeError('a string', 'the team that answers for this worker, e.g. "sre"') })
     .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
   image: imageSchema.default({ directory: 'sqs-worker' }),
   command: commandSchema,
@@ -149,7 +153,7 @@ const workerSchema = z.strictObject(workerFields).superRefine((w, ctx) => {
   }
 });
 
-const workerOverrideSchema = z.strictObject(workerFields).omit({ name: true }).partial();
+const workerOverrideSchema = z.strictObject({ ...workerFields, name: notOverridable }).partial();
 
 export type WorkerInput = z.input<typeof workerSchema> & {
   /** Per-environment changes, e.g. `{ staging: { desiredCount: 1 } }`. */
@@ -168,6 +172,29 @@ export type WorkerConfig = Omit<
 };
 
 /**
+ * A worker whose queue would be named like another worker's dead-letter queue (a worker
+ * called `<other>-dlq`): SQS has one queue per name, so one of the two could not be created.
+ */
+function workerNameProblems(
+  workers: readonly { name: string; importedQueueArn?: string }[],
+  environment: string,
+): string[] {
+  const own = workers.filter((w) => !w.importedQueueArn);
+  const deadLetterQueues = new Map(
+    own.map((w) => [workerQueueNames(environment, w.name).deadLetterQueue, w.name]),
+  );
+  return own.flatMap((w) => {
+    const queue = workerQueueNames(environment, w.name).queue;
+    const other = deadLetterQueues.get(queue);
+    return other
+      ? [
+          `${w.name}.name: makes its queue "${queue}", the name of ${other}'s dead-letter queue: give this worker another name`,
+        ]
+      : [];
+  });
+}
+
+/**
  * Validates config/workers.ts for one environment, reporting every problem at once as
  * `<worker>.<field>: <what is wrong and the fix>`.
  */
@@ -181,6 +208,7 @@ export function parseWorkers(
     kind: 'workers',
     schema: workerSchema,
     overrideSchema: workerOverrideSchema,
+    checkNames: (workers) => workerNameProblems(workers, context.environment),
   }).map(({ visibilityTimeout, maxProcessingTime, oldestMessageAlarm, desiredCount, ...worker }) => ({
     ...worker,
     desiredCount: desiredCount ?? worker.scaling?.min ?? 1,

@@ -86,7 +86,7 @@ export class ScheduledJob extends Construct {
     });
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      scheduleName: `${names.schedule(job.name)}-${shared.shard}`,
+      scheduleName: names.schedule(job.name, shared.shard),
       description: scheduleDescription(job),
       scheduleGroup: shared.scheduleGroup,
       schedule: scheduler.ScheduleExpression.expression(`cron(${job.cron})`, TimeZone.of(job.timezone)),

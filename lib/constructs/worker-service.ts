@@ -12,6 +12,7 @@ import type { WorkerConfig, WorkerPlatformVariable } from '../config/worker-sche
 import { containerImage } from './container-image';
 import { containerSecret } from './container-secret';
 import { LogsKey } from './logs-key';
+import { workerQueueNames } from '../schedule/naming';
 import { addWorkerAlarms } from './worker-alarms';
 
 export interface WorkerServiceProps {
@@ -53,12 +54,13 @@ export class WorkerService extends Construct {
     super(scope, id);
     const { worker, environment } = props;
     const name = `${environment}-${worker.name}`;
+    const queueNames = workerQueueNames(environment, worker.name);
 
     if (worker.importedQueueArn) {
       this.queue = sqs.Queue.fromQueueArn(this, 'Queue', worker.importedQueueArn);
     } else {
       this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-        queueName: `${name}-dlq`,
+        queueName: queueNames.deadLetterQueue,
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14), // the longest SQS keeps a message: time to investigate
@@ -72,7 +74,7 @@ export class WorkerService extends Construct {
               'Source',
               Stack.of(this).formatArn({
                 service: 'sqs',
-                resource: name,
+                resource: queueNames.queue,
                 arnFormat: ArnFormat.NO_RESOURCE_NAME,
               }),
             ),
@@ -80,7 +82,7 @@ export class WorkerService extends Construct {
         },
       });
       this.queue = new sqs.Queue(this, 'Queue', {
-        queueName: name,
+        queueName: queueNames.queue,
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         visibilityTimeout: Duration.seconds(worker.visibilityTimeoutSeconds),

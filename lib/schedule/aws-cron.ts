@@ -107,7 +107,7 @@ export function awsCronProblem(expression: string): string | undefined {
   const domAny = cron.dayOfMonth === '?';
   const dowAny = cron.dayOfWeek === '?';
   if (!domAny && !dowAny) {
-    return `day-of-month "${cron.dayOfMonth}" and day-of-week "${cron.dayOfWeek}" are both set; AWS needs "?" in one of them (e.g. "${cron.minutes} ${cron.hours} ${cron.dayOfMonth} ${cron.month} ? ${cron.year}" for day-of-month only)`;
+    return `day-of-month "${cron.dayOfMonth}" and day-of-week "${cron.dayOfWeek}" are both set; AWS needs "?" in one of them (${questionMarkFix(cron)})`;
   }
   if (domAny && dowAny) {
     return 'day-of-month and day-of-week are both "?"; set one of them ("*" for every day)';
@@ -115,9 +115,55 @@ export function awsCronProblem(expression: string): string | undefined {
   try {
     CronExpressionParser.parse(toCronParser(withoutWeekdayRule(cron)));
   } catch (e) {
-    return `"${expression}" is not a valid cron expression: ${(e as Error).message}`;
+    const message = (e as Error).message;
+    if (/day of month/i.test(message)) {
+      return `day-of-month "${cron.dayOfMonth}" never occurs in month "${cron.month}": the job would never run`;
+    }
+    return `"${expression}" is not a valid cron expression: ${message}`;
   }
   return undefined;
+}
+
+/**
+ * The "?" to write where crontab habit set both day fields, keeping what was meant: `*` in
+ * one of them is crontab's "any day", so the other one is the rule (`0 9 * * MON-FRI *` is
+ * weekdays, not daily). With both set, crontab runs on either; AWS cannot, so offer both.
+ */
+function questionMarkFix(cron: AwsCron): string {
+  const { minutes, hours, dayOfMonth, month, dayOfWeek, year } = cron;
+  const byMonthDay = `"${minutes} ${hours} ${dayOfMonth} ${month} ? ${year}"`;
+  const byWeekday = `"${minutes} ${hours} ? ${month} ${dayOfWeek} ${year}"`;
+  if (dayOfMonth === '*') return `write ${byWeekday} to run on day-of-week ${dayOfWeek} only`;
+  if (dayOfWeek === '*') return `write ${byMonthDay} to run on day-of-month ${dayOfMonth} only`;
+  return `${byMonthDay} for day-of-month only, or ${byWeekday} for day-of-week only`;
+}
+
+/**
+ * Why a valid expression never fires after `from` (a past year, 29 February of a year that
+ * has none), or undefined when it fires again.
+ */
+export function neverFiresProblem(expression: string, from: Date): string | undefined {
+  if (nextRuns(expression, 'UTC', from, 1).length > 0) return undefined;
+  const cron = parseAwsCron(expression);
+  if (cron.year !== '*' && Math.max(...expandYears(cron.year)) < from.getUTCFullYear()) {
+    return `year "${cron.year}" is past: the job would never run again; remove the job, or set year to "*"`;
+  }
+  return `no date matches day-of-month "${cron.dayOfMonth}", month "${cron.month}", day-of-week "${cron.dayOfWeek}" and year "${cron.year}" from ${from.toISOString().slice(0, 10)} on: the job would never run`;
+}
+
+/**
+ * The day-of-week field with its numbers as AWS reads them (1 = SUN), e.g. `1-5` -> `SUN-THU`,
+ * or undefined when it has no day numbers. `#n` (the nth weekday) is left as written.
+ */
+export function dayOfWeekNames(field: string): string | undefined {
+  const numbered = /(?<![#\d])[1-7](?!\d)/g;
+  if (!numbered.test(field)) return undefined;
+  return field.replace(numbered, (d) => DAYS[Number(d) - 1]!);
+}
+
+/** The same day-of-week field as crontab reads it (0 or 7 = SUN, 1 = MON), in names. */
+export function crontabDayOfWeekNames(field: string): string {
+  return field.replace(/(?<![#\d])[0-7](?!\d)/g, (d) => DAYS[Number(d) % 7]!);
 }
 
 function toFields(fields: string[]): AwsCron {
@@ -147,9 +193,9 @@ function suggestFromCrontab([min, hour, dom, month, dow]: readonly [
   string,
   string,
 ]): string {
-  const awsDow = dow.replace(/\d/g, (d) => String((Number(d) % 7) + 1));
   if (dow === '*' || dow === '?') return `${min} ${hour} ${dom} ${month} ? *`;
-  return `${min} ${hour} ? ${month} ${awsDow} *`;
+  // In names: crontab's 1-5 is MON-FRI, which AWS numbers 2-6; names mean the same to both.
+  return `${min} ${hour} ? ${month} ${crontabDayOfWeekNames(dow)} *`;
 }
 
 /** cron-parser counts day-of-week from 0 (SUN); AWS from 1 (SUN). Names are the same. */

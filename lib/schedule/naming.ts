@@ -13,13 +13,20 @@ export const jobNames = (env: string) => ({
   logGroup: `/batch-platform/${env}/jobs`,
   /** Task definition family; RunTask with a family runs its latest ACTIVE revision. */
   taskFamily: (job: string) => `${env}-job-${job}`,
-  schedule: (job: string) => `${env}-${job}`,
+  /** The job stack's number ends it, so a job moving between stacks never clashes with itself. */
+  schedule: (job: string, shard: number) => `${env}-${job}-${shard}`,
   /** awslogs stream: `<prefix>/<container>/<task id>`, prefix = job name. */
   logStream: (job: string, taskId: string) => `${job}/${JOB_CONTAINER_NAME}/${taskId}`,
 });
 
 export const stateMachineArn = (env: { name: string; account: string; region: string }) =>
   `arn:aws:states:${env.region}:${env.account}:stateMachine:${jobNames(env.name).stateMachine}`;
+
+/** Names of a worker's own queues; a worker called `<other>-dlq` would take `<other>`'s DLQ name. */
+export const workerQueueNames = (env: string, worker: string) => ({
+  queue: `${env}-${worker}`,
+  deadLetterQueue: `${env}-${worker}-dlq`,
+});
 
 /** The ECS cluster of resident workers: separate, so nothing the job runner may do reaches it. */
 export const workerClusterName = (env: string) => `${env}-workers`;

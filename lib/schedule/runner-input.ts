@@ -26,7 +26,11 @@ export function leaseSeconds(timeoutSeconds: number, retries: number): number {
   return (retries + 2) * (timeoutSeconds + ATTEMPT_OVERHEAD_SECONDS);
 }
 
-const name = () => z.string().check(z.regex(/^[a-z][a-z0-9-]*[a-z0-9]$/), z.maxLength(64));
+/** The longest job name and task family a start may carry (config validation checks it too). */
+export const MAX_RUNNER_NAME_LENGTH = 64;
+
+const name = () =>
+  z.string().check(z.regex(/^[a-z][a-z0-9-]*[a-z0-9]$/), z.maxLength(MAX_RUNNER_NAME_LENGTH));
 const seconds = () => z.number().check(z.int(), z.positive());
 
 /**

@@ -7,6 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { ScheduledJobConfig } from '../config';
+import { buildEntry } from '../config/config-error';
 import { containerImage } from '../constructs/container-image';
 import { ScheduledJob } from '../constructs/scheduled-job';
 
@@ -75,7 +76,14 @@ export class JobsStack extends Stack {
       scheduleGroup: props.scheduleGroup,
       image,
     };
-    this.jobs = props.jobs.map((job) => new ScheduledJob(this, job.name, { job, shared }));
+    this.jobs = props.jobs.map((job) =>
+      buildEntry(
+        'config/schedules.ts',
+        'job',
+        job.name,
+        () => new ScheduledJob(this, job.name, { job, shared }),
+      ),
+    );
 
     Validations.of(executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

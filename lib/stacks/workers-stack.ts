@@ -4,6 +4,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, WorkerConfig } from '../config';
+import { buildEntry } from '../config/config-error';
 import { WorkerService } from '../constructs/worker-service';
 
 export interface WorkersStackProps extends StackProps {
@@ -25,17 +26,22 @@ export class WorkersStack extends Stack {
       description: 'SQS workers: no inbound, outbound through the NAT gateway',
       allowAllOutbound: true,
     });
-    this.services = props.workers.map(
-      (worker) =>
-        new WorkerService(this, worker.name, {
-          environment: props.config.name,
-          worker,
-          cluster: props.cluster,
-          securityGroup,
-          alarmTopic: props.alarmTopic,
-          logRetention: props.config.logRetentionDays,
-          removalPolicy: props.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        }),
+    this.services = props.workers.map((worker) =>
+      buildEntry(
+        'config/workers.ts',
+        'worker',
+        worker.name,
+        () =>
+          new WorkerService(this, worker.name, {
+            environment: props.config.name,
+            worker,
+            cluster: props.cluster,
+            securityGroup,
+            alarmTopic: props.alarmTopic,
+            logRetention: props.config.logRetentionDays,
+            removalPolicy: props.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+          }),
+      ),
     );
   }
 }

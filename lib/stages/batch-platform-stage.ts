@@ -10,11 +10,13 @@ export interface BatchPlatformStageProps extends StageProps {
 
 /** Every stack of one environment, as the pipeline deploys it. */
 export class BatchPlatformStage extends Stage {
+  public readonly config: PlatformConfig;
   public readonly stacks: PlatformStacks;
 
   constructor(scope: Construct, id: string, props: BatchPlatformStageProps) {
     super(scope, id, props);
     checkStage(this);
+    this.config = props.config;
     this.stacks = createPlatformStacks(this, props.config);
   }
 }

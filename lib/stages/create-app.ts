@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
-import { ConfigError, configFiles, loadConfig, type ConfigSources, type PlatformConfig } from '../config';
+import { configFiles, loadConfig, type ConfigSources, type PlatformConfig } from '../config';
+import { PIPELINE_ENVIRONMENT } from '../config/environment-schema';
 import { PipelineStack } from '../stacks/pipeline-stack';
 import { checkStage } from './nag';
 import { createPlatformStacks, type PlatformStacks } from './platform-stacks';
@@ -10,7 +11,7 @@ export interface BatchPlatformApp {
 }
 
 /** The pseudo-environment that synthesizes the delivery pipeline in the tooling account. */
-export const PIPELINE_ENVIRONMENT = 'tooling';
+export { PIPELINE_ENVIRONMENT };
 
 /** The environment named by `-c env=<name>`, or the config's default (sandbox). */
 export function environmentName(app: App, sources: ConfigSources = configFiles): string {
@@ -37,13 +38,8 @@ export function createApp(
  */
 export function createPipelineApp(app: App, sources: ConfigSources = configFiles): PipelineStack {
   checkStage(app);
+  // Validation checks that every one of tooling.stages is an environment, and not tooling.
   const { tooling } = loadConfig(sources.defaultEnvironment, sources);
-  const unknown = tooling.stages.filter((s) => s === PIPELINE_ENVIRONMENT);
-  if (unknown.length > 0) {
-    throw new ConfigError('config/environments.ts', [
-      'tooling.stages: cannot deploy the tooling pseudo-environment',
-    ]);
-  }
   return new PipelineStack(app, 'Pipeline', {
     env: { account: tooling.account, region: tooling.region },
     stackName: 'batch-platform-pipeline',
@@ -56,10 +52,13 @@ export function createPipelineApp(app: App, sources: ConfigSources = configFiles
 
 /**
  * What `bin/app.ts` runs: the pipeline for `-c env=tooling`, otherwise one environment, from
- * config/ unless `sources` says otherwise.
+ * config/ unless `sources` says otherwise. Returns the config of each environment built, for
+ * the warnings `cdk synth` prints.
  */
-export function buildApp(app: App, sources: ConfigSources = configFiles): void {
+export function buildApp(app: App, sources: ConfigSources = configFiles): readonly PlatformConfig[] {
   const name = environmentName(app, sources);
-  if (name === PIPELINE_ENVIRONMENT) createPipelineApp(app, sources);
-  else createApp(app, loadConfig(name, sources));
+  if (name === PIPELINE_ENVIRONMENT) {
+    return createPipelineApp(app, sources).stages.map((stage) => stage.config);
+  }
+  return [createApp(app, loadConfig(name, sources)).config];
 }

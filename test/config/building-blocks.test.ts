@@ -217,7 +217,13 @@ describe('commands, variables and secrets', () => {
     expect(commandSchema.parse(['node', 'main.js'])).toEqual(['node', 'main.js']);
     expect(messages(commandSchema, ['node', ''])).toEqual(['1: has an empty argument']);
     expect(messages(commandSchema, 'node main.js')).toEqual([
-      ': must be a list of arguments, e.g. ["node", "dist/main.js", "report"]',
+      ': must be a list of arguments, not one string: ["node","main.js"]',
+    ]);
+    expect(messages(commandSchema, ' node \t main.js ')).toEqual([
+      ': must be a list of arguments, not one string: ["node","main.js"]',
+    ]);
+    expect(messages(commandSchema, 42)).toEqual([
+      ': must be a list, got a number: the program and its arguments, e.g. ["node", "dist/main.js", "report"]',
     ]);
   });
 
@@ -320,6 +326,8 @@ describe('ConfigError', () => {
       expect.stringMatching(/^tooling\.connectionArn: /),
       expect.stringMatching(/^tooling\.repository: /),
     ]);
-    expect(problemsOf(() => parseOrThrow('f', 'e', toolingSchema, null))).toHaveLength(1);
+    expect(problemsOf(() => parseOrThrow('f', 'e', toolingSchema, null))).toEqual([
+      'e: must be an object, got null',
+    ]);
   });
 });

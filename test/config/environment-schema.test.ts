@@ -141,6 +141,16 @@ describe('parseEnvironments', () => {
     ],
     ['a missing region given as null', { region: null }, 'sandbox.region: is required: set an AWS region'],
     [
+      'a region that is no string',
+      { region: 1 },
+      'sandbox.region: must be a string, got a number: set an AWS region',
+    ],
+    [
+      'a zone list that is no list',
+      { availabilityZones: 'ap-northeast-1a' },
+      'sandbox.availabilityZones: must be a list, got a string: list two',
+    ],
+    [
       'an account with 13 digits',
       { account: '1234567890123' },
       'sandbox.account: must be a 12-digit AWS account id (digits only, as a string), got "1234567890123"',
@@ -148,7 +158,11 @@ describe('parseEnvironments', () => {
     ['an account with a prefix', { account: 'a123456789012' }, 'sandbox.account: must be a 12-digit'],
     ['a zero vCPU quota', { fargateVcpuQuota: 0 }, 'sandbox.fargateVcpuQuota: '],
     ['a retainData that is no boolean', { retainData: 'yes' }, 'sandbox.retainData: '],
-    ['an unknown review field', { review: { role: 'x' } }, 'sandbox.review: Unrecognized key: "role"'],
+    [
+      'an unknown review field',
+      { review: { role: 'x' } },
+      'sandbox.review.role: is not a known field: use one of oidcProviderArn',
+    ],
     [
       'an OIDC provider that is not GitHub’s',
       { review: { oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/gitlab.com' } },
@@ -262,6 +276,7 @@ describe('loadConfig', () => {
       connectionArn:
         'arn:aws:codeconnections:ap-northeast-1:444444444444:connection/0123abcd-0123-4567-89ab-0123456789ab',
       repository: 'acme/batch-platform',
+      stages: ['staging'],
     };
     const sources = {
       defaultEnvironment: 'sandbox',
@@ -283,5 +298,37 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).file).toBe('config/environments.ts');
+  });
+});
+
+describe('a region and its zones that disagree', () => {
+  it('blames a region AWS does not have, with the one meant, not the zones', () => {
+    expect(problems({ region: 'ap-northest-1' })).toEqual([
+      'sandbox.region: "ap-northest-1" is not an AWS region: did you mean "ap-northeast-1"?',
+    ]);
+    expect(problems({ region: 'xx-nowhere-9' })).toEqual([
+      'sandbox.region: "xx-nowhere-9" is not an AWS region that aws-cdk-lib knows',
+    ]);
+  });
+
+  it('names both fixes when both are real: other zones, or the zones’ region', () => {
+    expect(problems({ region: 'ap-northeast-3' })).toEqual([
+      'sandbox.availabilityZones.0: "ap-northeast-1a" is not an availability zone of region ap-northeast-3: use ap-northeast-3 followed by a zone letter, e.g. "ap-northeast-3a", or set region to "ap-northeast-1"',
+      'sandbox.availabilityZones.1: "ap-northeast-1c" is not an availability zone of region ap-northeast-3: use ap-northeast-3 followed by a zone letter, e.g. "ap-northeast-3a", or set region to "ap-northeast-1"',
+    ]);
+  });
+
+  it('suggests only the zone fix when the zone names no real region', () => {
+    expect(problems({ availabilityZones: ['ap-northeast-1a', 'ap-northest-1c'] })).toEqual([
+      'sandbox.availabilityZones.1: "ap-northest-1c" is not an availability zone of region ap-northeast-1: use ap-northeast-1 followed by a zone letter, e.g. "ap-northeast-1a"',
+    ]);
+  });
+});
+
+describe('an environment called tooling', () => {
+  it('is refused: -c env=tooling synthesizes the pipeline', () => {
+    expect(problemsOf(() => parseEnvironments({ tooling: env }))).toEqual([
+      'tooling: is the name of the pipeline (-c env=tooling synthesizes it, not an environment): give the environment another name',
+    ]);
   });
 });

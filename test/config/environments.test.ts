@@ -90,7 +90,11 @@ describe('config/environments.ts', () => {
       { ...valid, defaultTimezone: 'JST' },
       /sandbox\.defaultTimezone: is not a valid time zone: use an IANA name/,
     ],
-    ['a misspelt field', { ...valid, natGateway: 1 }, /sandbox: Unrecognized key: "natGateway"/],
+    [
+      'a misspelt field',
+      { ...valid, natGateway: 1 },
+      /^sandbox\.natGateway: is not a known field: did you mean "natGateways"\?$/,
+    ],
   ])('rejects %s, naming the environment and the field', (_, override, message) => {
     const problems = problemsOf(() => loadWith(override));
     expect(

@@ -100,6 +100,13 @@ describe('parseSchedules', () => {
     expect(
       parseOne({ enabled: false, disabledReason: 'partner API down', disabledUntil: '2027-01-31' }),
     ).toMatchObject({ enabled: false, disabledReason: 'partner API down', disabledUntil: '2027-01-31' });
+    expect(
+      parseOne({ enabled: false, disabledReason: 'partner API down', disabledUntil: '2028-02-29' })
+        .disabledUntil,
+    ).toBe('2028-02-29');
+    expect(
+      parseOne({ enabled: false, disabledReason: 'partner API down', disabledUntil: '2027-01-31' }),
+    ).toMatchObject({ enabled: false, disabledReason: 'partner API down', disabledUntil: '2027-01-31' });
   });
 
   it.each([
@@ -157,6 +164,42 @@ describe('parseSchedules', () => {
       'a review date with text before it',
       { enabled: false, disabledReason: 'x', disabledUntil: 'by 2027-01-31' },
       'disabledUntil: must be a date',
+    ],
+    [
+      'a review date that is not in the calendar',
+      { enabled: false, disabledReason: 'x', disabledUntil: '2026-02-30' },
+      'disabledUntil: 2026-02-30 is not a date in the calendar: give a real "YYYY-MM-DD"',
+    ],
+    [
+      'a review date in month 13',
+      { enabled: false, disabledReason: 'x', disabledUntil: '2026-13-01' },
+      'disabledUntil: 2026-13-01 is not a date in the calendar',
+    ],
+    [
+      'a review date in month 0',
+      { enabled: false, disabledReason: 'x', disabledUntil: '2026-00-10' },
+      'disabledUntil: 2026-00-10 is not a date in the calendar',
+    ],
+    [
+      'a review date on day 32',
+      { enabled: false, disabledReason: 'x', disabledUntil: '2026-01-32' },
+      'disabledUntil: 2026-01-32 is not a date in the calendar',
+    ],
+    [
+      'a review date on day 0',
+      { enabled: false, disabledReason: 'x', disabledUntil: '2026-01-00' },
+      'disabledUntil: 2026-01-00 is not a date in the calendar',
+    ],
+    [
+      'a cron whose years are past',
+      { cron: '0 3 * * ? 2020' },
+      'cron: year "2020" is past: the job would never run again',
+    ],
+    ['a cron on 30 February', { cron: '0 3 30 2 ? *' }, 'cron: day-of-month "30" never occurs in month "2"'],
+    [
+      'a cron with crontab’s "*" for day-of-month',
+      { cron: '0 9 * * MON-FRI *' },
+      'cron: day-of-month "*" and day-of-week "MON-FRI" are both set; AWS needs "?" in one of them (write "0 9 ? * MON-FRI *" to run on day-of-week MON-FRI only)',
     ],
     [
       'a review date on an enabled job',
@@ -241,7 +284,7 @@ describe('overrides', () => {
 
   it('cannot rename a job', () => {
     expect(problemsOf(() => parse([{ ...job, overrides: { staging: { name: 'other' } } }]))).toEqual([
-      'nightly-report.overrides.staging: Unrecognized key: "name"',
+      'nightly-report.overrides.staging.name: cannot be overridden: an entry has one name in every environment, because its resources are named after it',
     ]);
   });
 
@@ -279,8 +322,8 @@ describe('entries', () => {
       'jobs[0].description: is required: one line saying what the job does',
       'jobs[0].owner: is required: the team that answers for this job, e.g. "sre"',
       'jobs[0].cron: is required: six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily',
-      'jobs[0].command: must be a list of arguments, e.g. ["node", "dist/main.js", "report"]',
-      'jobs[0].timeout: must be a duration such as "90s", "30m" or "2h"',
+      'jobs[0].command: is required: the program and its arguments, e.g. ["node", "dist/main.js", "report"]',
+      'jobs[0].timeout: is required: a duration such as "90s", "30m" or "2h"',
     ]);
   });
 

@@ -86,7 +86,11 @@ describe('config/schedules.ts', () => {
     ],
     ['a cpu Fargate does not offer', { cpu: 300 }, /nightly-report\.cpu: cpu 300 is not a Fargate size/],
     ['a timeout of 0', { timeout: '0m' }, /nightly-report\.timeout: "0m" is not a duration/],
-    ['a timeout without unit', { timeout: 30 }, /nightly-report\.timeout: must be a duration/],
+    [
+      'a timeout without unit',
+      { timeout: 30 },
+      /^nightly-report\.timeout: must be a duration with its unit, e.g. "30s" or "30m"$/,
+    ],
     ['a timeout over a day', { timeout: '25h' }, /nightly-report\.timeout: is longer than 24h/],
     [
       'an empty command',
@@ -135,7 +139,11 @@ describe('config/schedules.ts', () => {
       { expectedDuration: '2h' },
       /nightly-report\.expectedDuration: is longer than timeout/,
     ],
-    ['a misspelt field', { retry: 2 }, /nightly-report: Unrecognized key: "retry"/],
+    [
+      'a misspelt field',
+      { retry: 2 },
+      /^nightly-report\.retry: is not a known field: did you mean "retries"\?$/,
+    ],
     ['a missing owner', { owner: undefined }, /nightly-report\.owner: is required/],
     [
       'an override for an unknown environment',

@@ -135,7 +135,7 @@ describe('parseWorkers', () => {
     [
       'an unknown scaling field',
       { scaling: { min: 1, max: 2, messagesPerTask: 1, cpu: 50 } },
-      'scaling: Unrecognized key: "cpu"',
+      'scaling.cpu: is not a known field: use one of min, max, messagesPerTask',
     ],
     [
       'a singleton with scaling',
@@ -240,7 +240,7 @@ describe('parseWorkers', () => {
     expect(parse([overridden], 'production')[0]!.desiredCount).toBe(4);
     expect(parse([overridden], 'staging')[0]!.desiredCount).toBe(1);
     expect(problemsOf(() => parse([{ ...worker, overrides: { staging: { name: 'x' } } }]))).toEqual([
-      'order-relay.overrides.staging: Unrecognized key: "name"',
+      'order-relay.overrides.staging.name: cannot be overridden: an entry has one name in every environment, because its resources are named after it',
     ]);
     expect(() => parseWorkers([{ ...worker, cpu: 300 }], context, 'config/other.ts')).toThrow(
       /^config\/other\.ts is invalid:/,

@@ -122,7 +122,11 @@ describe('config/workers.ts', () => {
       /order-relay\.environment\.QUEUE_URL: is reserved: the platform sets it/,
     ],
     ['an empty command', { command: [] }, /order-relay\.command: is empty/],
-    ['a misspelt field', { singelton: true }, /order-relay: Unrecognized key: "singelton"/],
+    [
+      'a misspelt field',
+      { singelton: true },
+      /^order-relay\.singelton: is not a known field: did you mean "singleton"\?$/,
+    ],
   ])('rejects %s, naming the worker and the field', (_, change, message) => {
     const problems = problemsOfWorkers([{ ...worker, ...change }]);
     expect(

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { awsCronProblem, minimumIntervalSeconds, nextRuns, parseAwsCron } from '../../lib/schedule/aws-cron';
+import {
+  awsCronProblem,
+  crontabDayOfWeekNames,
+  dayOfWeekNames,
+  minimumIntervalSeconds,
+  neverFiresProblem,
+  nextRuns,
+  parseAwsCron,
+} from '../../lib/schedule/aws-cron';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 const runs = (expression: string, from: string, count: number, timeZone = 'UTC') =>
@@ -240,8 +248,18 @@ describe('awsCronProblem: what operators get wrong, with the fix', () => {
     ['0 3 ? * ? *', 'day-of-month and day-of-week are both "?"; set one of them ("*" for every day)'],
     [
       '0 3 1 * MON *',
-      'day-of-month "1" and day-of-week "MON" are both set; AWS needs "?" in one of them (e.g. "0 3 1 * ? *" for day-of-month only)',
+      'day-of-month "1" and day-of-week "MON" are both set; AWS needs "?" in one of them ("0 3 1 * ? *" for day-of-month only, or "0 3 ? * MON *" for day-of-week only)',
     ],
+    [
+      '0 9 * * MON-FRI *',
+      'day-of-month "*" and day-of-week "MON-FRI" are both set; AWS needs "?" in one of them (write "0 9 ? * MON-FRI *" to run on day-of-week MON-FRI only)',
+    ],
+    [
+      '0 9 15 * * 2027',
+      'day-of-month "15" and day-of-week "*" are both set; AWS needs "?" in one of them (write "0 9 15 * ? 2027" to run on day-of-month 15 only)',
+    ],
+    ['0 0 31 4 ? *', 'day-of-month "31" never occurs in month "4": the job would never run'],
+    ['0 5-3 * * ? *', '"0 5-3 * * ? *" is not a valid cron expression: Invalid range: 5-3, min(5) > max(3)'],
     ['cron(0 3 * * ? *)', 'write the six fields without the "cron(...)" wrapper, e.g. "0 3 * * ? *"'],
     [
       '0 3 * * ? * *',
@@ -251,21 +269,89 @@ describe('awsCronProblem: what operators get wrong, with the fix', () => {
       '',
       '"" has 1 fields; AWS cron has 6: minutes hours day-of-month month day-of-week year, e.g. "0 3 * * ? *"',
     ],
-    ['0 0 30 2 ? *', /"0 0 30 2 \? \*" is not a valid cron expression: /],
+    ['0 0 30 2 ? *', 'day-of-month "30" never occurs in month "2": the job would never run'],
   ])('rejects %j', (expression, message) => {
     if (typeof message === 'string') expect(awsCronProblem(expression)).toBe(message);
     else expect(awsCronProblem(expression)).toMatch(message);
   });
 
   it.each([
-    ['0 9 * * 1-5', '0 9 ? * 2-6 *'],
-    ['0 9 * * 0', '0 9 ? * 1 *'],
-    ['0 9 * * 6', '0 9 ? * 7 *'],
+    ['0 9 * * 1-5', '0 9 ? * MON-FRI *'],
+    ['0 9 * * 0', '0 9 ? * SUN *'],
+    ['0 9 * * 6,7', '0 9 ? * SAT,SUN *'],
+    ['0 9 * * 1#2', '0 9 ? * MON#2 *'],
     ['0 9 1 * *', '0 9 1 * ? *'],
     ['0 9 1 * ?', '0 9 1 * ? *'],
   ])('turns the crontab line %s into %s', (crontab, aws) => {
     expect(awsCronProblem(crontab)).toBe(
       `"${crontab}" has 5 fields like a crontab line; AWS cron has 6 (minutes hours day-of-month month day-of-week year), e.g. "${aws}"`,
     );
+  });
+});
+
+describe('neverFiresProblem', () => {
+  const now = new Date('2026-11-24T00:00:00Z');
+
+  it.each(['0 3 * * ? *', '0 0 29 2 ? *', '0 3 * * ? 2026', '0 3 * * ? 2020-2030', '0 0 ? 2 5#5 *'])(
+    'lets %j, which fires again, pass',
+    (expression) => {
+      expect(neverFiresProblem(expression, now)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    [
+      '0 3 * * ? 2024',
+      'year "2024" is past: the job would never run again; remove the job, or set year to "*"',
+    ],
+    [
+      '0 3 * * ? 2020-2025',
+      'year "2020-2025" is past: the job would never run again; remove the job, or set year to "*"',
+    ],
+    [
+      '0 0 29 2 ? 2027',
+      'no date matches day-of-month "29", month "2", day-of-week "?" and year "2027" from 2026-11-24 on: the job would never run',
+    ],
+    [
+      '0 0 29 2 ? 2025-2027',
+      'no date matches day-of-month "29", month "2", day-of-week "?" and year "2025-2027" from 2026-11-24 on: the job would never run',
+    ],
+    [
+      '0 0 31W 2 ? *',
+      'no date matches day-of-month "31W", month "2", day-of-week "?" and year "*" from 2026-11-24 on: the job would never run',
+    ],
+  ])('rejects %j', (expression, message) => {
+    expect(neverFiresProblem(expression, now)).toBe(message);
+  });
+
+  it('judges the year by the date it is given', () => {
+    expect(neverFiresProblem('0 3 * * ? 2024', new Date('2024-06-01T00:00:00Z'))).toBeUndefined();
+    expect(neverFiresProblem('0 3 1 1 ? 2026', new Date('2026-06-01T00:00:00Z'))).toMatch(/^no date matches/);
+  });
+});
+
+describe('day-of-week names', () => {
+  it.each([
+    ['1-5', 'SUN-THU'],
+    ['2-6', 'MON-FRI'],
+    ['1,7', 'SUN,SAT'],
+    ['2#1', 'MON#1'],
+    ['6L', 'FRIL'],
+  ])('reads AWS day-of-week %j as %j', (field, names) => {
+    expect(dayOfWeekNames(field)).toBe(names);
+  });
+
+  it.each(['MON-FRI', '?', '*', 'MON#2'])('finds no numbers in %j', (field) => {
+    expect(dayOfWeekNames(field)).toBeUndefined();
+  });
+
+  it.each([
+    ['1-5', 'MON-FRI'],
+    ['0', 'SUN'],
+    ['7', 'SUN'],
+    ['6,0', 'SAT,SUN'],
+    ['MON', 'MON'],
+  ])('reads crontab day-of-week %j as %j', (field, names) => {
+    expect(crontabDayOfWeekNames(field)).toBe(names);
   });
 });

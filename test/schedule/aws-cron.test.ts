@@ -94,7 +94,7 @@ describe('awsCronProblem', () => {
     ['*/0 * * * ? *', /step "\/0" never fires/],
     ['0 3 * * ? * *', /has 7 fields/],
     ['cron(0 3 * * ? *)', /without the "cron\(...\)" wrapper/],
-    ['0 9 * * 1-5', /5 fields like a crontab line.*"0 9 \? \* 2-6 \*"/],
+    ['0 9 * * 1-5', /5 fields like a crontab line.*"0 9 \? \* MON-FRI \*"/],
   ])('rejects %s', (expression, message) => {
     expect(awsCronProblem(expression)).toMatch(message);
   });

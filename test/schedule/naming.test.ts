@@ -7,6 +7,7 @@ import {
   jobNames,
   stateMachineArn,
   workerClusterName,
+  workerQueueNames,
 } from '../../lib/schedule/naming';
 
 describe('resource names the stacks and the job CLI agree on', () => {
@@ -19,7 +20,7 @@ describe('resource names the stacks and the job CLI agree on', () => {
       eventBus: names.eventBus,
       logGroup: names.logGroup,
       taskFamily: names.taskFamily('nightly-report'),
-      schedule: names.schedule('nightly-report'),
+      schedule: names.schedule('nightly-report', 3),
       logStream: names.logStream('nightly-report', 'abc123'),
     }).toEqual({
       cluster: 'staging-jobs',
@@ -28,7 +29,7 @@ describe('resource names the stacks and the job CLI agree on', () => {
       eventBus: 'staging-batch-jobs',
       logGroup: '/batch-platform/staging/jobs',
       taskFamily: 'staging-job-nightly-report',
-      schedule: 'staging-nightly-report',
+      schedule: 'staging-nightly-report-3',
       logStream: 'nightly-report/job/abc123',
     });
     expect(JOB_CONTAINER_NAME).toBe('job');
@@ -39,6 +40,10 @@ describe('resource names the stacks and the job CLI agree on', () => {
       'arn:aws:states:ap-northeast-1:123456789012:stateMachine:production-job-runner',
     );
     expect(workerClusterName('production')).toBe('production-workers');
+    expect(workerQueueNames('production', 'relay')).toEqual({
+      queue: 'production-relay',
+      deadLetterQueue: 'production-relay-dlq',
+    });
     expect(JOB_EVENT_SOURCE).toBe('batch-platform.jobs');
   });
 });

@@ -140,7 +140,11 @@ describe('config: environments[*].review', () => {
       { oidcProviderArn: EXISTING_PROVIDER.replace(ACCOUNT, '999999999999') },
       /staging\.review\.oidcProviderArn: is in account 999999999999, but this environment deploys to 222222222222/,
     ],
-    ['a misspelt field', { repository: 'acme/batch' }, /staging\.review: Unrecognized key: "repository"/],
+    [
+      'a misspelt field',
+      { repository: 'acme/batch' },
+      /^staging\.review\.repository: is not a known field: use one of oidcProviderArn$/,
+    ],
   ])('rejects %s', (_, review, message) => {
     const problems = problemsOf(() => loadWith(review));
     expect(
