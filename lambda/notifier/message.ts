@@ -1,6 +1,6 @@
 import { executionUrl, logStreamUrl } from '../../lib/schedule/console-links';
 import { jobNames } from '../../lib/schedule/naming';
-import { zoneAbbreviation } from '../../lib/schedule/time-format';
+import { formatWeekdayTime, zoneAbbreviation } from '../../lib/schedule/time-format';
 import type { RunRecord } from '../job-recorder/record';
 
 /** What the message needs to know about the job beyond its run record (from the synthesized job list). */
@@ -105,17 +105,7 @@ function button(text: string, url: string): Record<string, unknown> {
 export function inZone(iso: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${zoneAbbreviation(date, timeZone)}`;
+  return `${formatWeekdayTime(date, timeZone)} ${zoneAbbreviation(date, timeZone)}`;
 }
 
 function duration(seconds: number): string {

@@ -1,5 +1,6 @@
 import { crontabDayOfWeekNames, dayOfWeekNames, nextRuns, parseAwsCron } from '../schedule/aws-cron';
 import { dateTimeFormat } from '../schedule/date-format';
+import { formatWeekdayTime } from '../schedule/time-format';
 import type { ImageRef } from './common-schema';
 import type { PlatformConfig } from './index';
 import type { ScheduledJobConfig } from './schedule-schema';
@@ -30,27 +31,12 @@ export function configWarnings(config: PlatformConfig, now: Date = new Date()): 
   ];
 }
 
-/** "Sun 29 Nov 09:00" in the job's zone. */
-function formatRun(date: Date, timeZone: string): string {
-  const parts = dateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value;
-  return `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')}`;
-}
-
 /** AWS counts day-of-week 1 = SUN; crontab habit reads `1-5` as MON-FRI, AWS as SUN-THU. */
 function weekdayNumbersWarning(job: ScheduledJobConfig, now: Date): string | undefined {
   const { dayOfWeek } = parseAwsCron(job.cron);
   const names = dayOfWeekNames(dayOfWeek);
   if (!names) return undefined;
-  const runs = nextRuns(job.cron, job.timezone, now, 5).map((d) => formatRun(d, job.timezone));
+  const runs = nextRuns(job.cron, job.timezone, now, 5).map((d) => formatWeekdayTime(d, job.timezone));
   return `cron: day-of-week "${dayOfWeek}" is ${names}, because AWS counts 1 = SUN (next runs: ${runs.join(', ')}); write "${names}" if that is meant, or "${crontabDayOfWeekNames(dayOfWeek)}" for what crontab means by ${dayOfWeek}`;
 }
 

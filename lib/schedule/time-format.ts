@@ -36,3 +36,18 @@ export function zoneAbbreviation(date: Date, timeZone: string): string {
   );
   return names.find((n) => /^[A-Z]{2,5}$/.test(n)) ?? names[0] ?? timeZone;
 }
+
+/** `Sun 29 Nov 09:00`: wall-clock time in `timeZone` with the weekday, for slots and next runs. */
+export function formatWeekdayTime(date: Date, timeZone: string): string {
+  const parts = dateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')}`;
+}

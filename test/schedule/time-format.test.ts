@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../scripts/job/output';
-import { formatInZone } from '../../lib/schedule/time-format';
+import { formatInZone, formatWeekdayTime } from '../../lib/schedule/time-format';
 
 describe('formatInZone', () => {
   it("uses the zone's familiar abbreviation, summer and winter", () => {
@@ -24,4 +24,13 @@ describe('formatDuration', () => {
     [252_000, '4m 12s'],
     [3_780_000, '1h 03m'],
   ])('%i ms is %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('formatWeekdayTime', () => {
+  it('writes the weekday, day, month and 24-hour time in the zone, across a DST change', () => {
+    expect(formatWeekdayTime(new Date('2026-11-29T00:00:00Z'), 'Asia/Tokyo')).toBe('Sun 29 Nov 09:00');
+    expect(formatWeekdayTime(new Date('2026-03-08T06:30:00Z'), 'America/New_York')).toBe('Sun 8 Mar 01:30');
+    expect(formatWeekdayTime(new Date('2026-03-08T07:30:00Z'), 'America/New_York')).toBe('Sun 8 Mar 03:30');
+    expect(formatWeekdayTime(new Date('2026-01-05T23:05:00Z'), 'UTC')).toBe('Mon 5 Jan 23:05');
+  });
 });
