@@ -19,6 +19,7 @@ export const environments = {
     natGateways: 1,
     logRetentionDays: 365, // at least a year: AWS Control Tower CT.CLOUDWATCH.PR.2
     defaultTimezone: 'Asia/Tokyo',
+    notify: '#sre-batch-sandbox', // alarms, and jobs that name no channel of their own
   },
   staging: {
     account: '222222222222',
@@ -28,6 +29,7 @@ export const environments = {
     natGateways: 1,
     logRetentionDays: 365, // at least a year: AWS Control Tower CT.CLOUDWATCH.PR.2
     defaultTimezone: 'Asia/Tokyo',
+    notify: '#sre-batch-staging',
     // pr-review.yml diffs pull requests against staging through this read-only role. If the
     // account already has a GitHub OIDC provider, add its oidcProviderArn here.
     review: {},
@@ -40,6 +42,8 @@ export const environments = {
     natGateways: 2, // one per zone: a zone outage must not cut every job's egress
     logRetentionDays: 365,
     defaultTimezone: 'Asia/Tokyo',
+    notify: '#sre-batch',
+    alarmEmails: ['sre-oncall@example.com'], // reaches people even when Slack or the notifier is down
     fargateVcpuQuota: 6,
     retainData: true,
   },

@@ -30,6 +30,7 @@ export const schedules: ScheduledJobInput[] = [
     description: 'Checks the public endpoints answer 2xx within 5 s',
     owner: 'sre',
     notify: '#sre-alerts',
+    notifySkipped: true, // an hourly check that did not run is worth knowing about
     cron: '0 * * * ? *',
     command: [
       'node',

@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundledCode, esbuildCommandLine, LAMBDA_BUNDLING } from '../lib/constructs/lambda-bundle';
+import { NOTIFIER_CATALOG_CONSTANT } from '../lib/schedule/notifier-catalog';
 import { cdkJsonContext } from './support/cdk-context';
 
 // The one test that bundles: every other synth skips bundling (test/support/cdk-context.ts).
@@ -25,6 +26,15 @@ const entry = (name: string) => path.join(root, 'lambda', name, 'handler.ts');
 
 type AddFunction = (stack: Stack, name: string) => lambda.Function;
 
+/**
+ * Constants a Lambda is bundled with (see `BundleConstants`): the notifier gets its catalog
+ * this way, so the comparison includes one.
+ */
+const constants = (name: string): Record<string, string> =>
+  name === 'notifier'
+    ? { [NOTIFIER_CATALOG_CONSTANT]: JSON.stringify({ environment: { name: 'sandbox' }, jobs: {} }) }
+    : {};
+
 /** What the platform used before: NodejsFunction, with the same bundling props and runtime. */
 const withNodejsFunction: AddFunction = (stack, name) =>
   new nodejs.NodejsFunction(stack, name, {
@@ -33,13 +43,13 @@ const withNodejsFunction: AddFunction = (stack, name) =>
     runtime,
     projectRoot: root,
     depsLockFilePath: path.join(root, 'package-lock.json'),
-    bundling: LAMBDA_BUNDLING,
+    bundling: { ...LAMBDA_BUNDLING, define: constants(name) },
   });
 
 /** What NodeFunction uses now: esbuild in-process. */
 const withBundledCode: AddFunction = (stack, name) =>
   new lambda.Function(stack, name, {
-    code: bundledCode(entry(name), runtime),
+    code: bundledCode(entry(name), runtime, constants(name)),
     handler: 'index.handler',
     runtime,
   });
@@ -122,8 +132,14 @@ describe('Lambda bundles', () => {
     ours = synthesize(withBundledCode);
   });
 
-  it('finds the three Lambdas', () => {
-    expect(lambdas).toEqual(['job-lease', 'job-recorder', 'job-tasks']);
+  it('finds the four Lambdas', () => {
+    expect(lambdas).toEqual(['job-lease', 'job-recorder', 'job-tasks', 'notifier']);
+  });
+
+  it('writes the constants into the bundle', () => {
+    const js = fs.readFileSync(path.join(ours.assets['notifier']!, 'index.js'), 'utf8');
+    expect(js).toContain('environment:{name:"sandbox"}');
+    expect(js).not.toContain(NOTIFIER_CATALOG_CONSTANT);
   });
 
   it.each(lambdas)('%s: index.js and its source map are byte-identical to NodejsFunction', (name) => {
@@ -153,12 +169,13 @@ describe('Lambda bundles', () => {
     }
   });
 
-  it("the Docker fallback's command line builds the same bundle", () => {
+  it("the Docker fallback's command line builds the same bundle, constants included", () => {
     // Run with the host's esbuild binary: the container runs the same version through npx.
-    const name = lambdas[0]!;
+    const name = 'notifier';
     const outfile = path.join(freshOutdir(), 'bundle', 'index.js');
     const esbuild = path.join(root, 'node_modules', '.bin', 'esbuild');
-    const run = spawnSync(esbuild, [...esbuildCommandLine(entry(name), outfile), '--log-level=warning'], {
+    const args = [...esbuildCommandLine(entry(name), outfile, constants(name)), '--log-level=warning'];
+    const run = spawnSync(esbuild, args, {
       cwd: root,
       encoding: 'utf8',
     });

@@ -16,3 +16,9 @@ export const LEASE_TTL_GRACE_SECONDS = 7 * 86_400;
 export const SLOT_CLAIM_SECONDS = 35 * 86_400;
 
 export const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * The notifier's open thread of one kind for a job (`failure`, `skipped`, `fallback`,
+ * `missed`): where its first message is and how often it happened since (see lambda/notifier).
+ */
+export const noticeKey = (job: string, kind: string) => ({ pk: `NOTICE#${job}`, sk: kind });

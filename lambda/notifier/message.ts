@@ -1,7 +1,7 @@
 import { executionUrl, logStreamUrl } from '../../lib/schedule/console-links';
 import { jobNames } from '../../lib/schedule/naming';
 import { formatWeekdayTime, zoneAbbreviation } from '../../lib/schedule/time-format';
-import type { RunRecord } from '../job-recorder/record';
+import type { AlarmChange, RunDetail } from './notice';
 
 /** What the message needs to know about the job beyond its run record (from the synthesized job list). */
 export interface JobFacts {
@@ -36,7 +36,7 @@ const HEADLINE: Record<string, { readonly emoji: string; readonly verb: string }
  * exit code, attempt n/m, capacity and fallback, duration against the timeout, one-click
  * links to the execution and the log stream, and the exact commands to act on it.
  */
-export function runMessage(record: RunRecord, context: MessageContext): SlackMessage {
+export function runMessage(record: RunDetail, context: MessageContext): SlackMessage {
   const { environment: env, job } = context;
   const headline = HEADLINE[record.status] ?? { emoji: ':grey_question:', verb: record.status.toLowerCase() };
   const repeat =
@@ -45,13 +45,28 @@ export function runMessage(record: RunRecord, context: MessageContext): SlackMes
       : '';
   const title = `${headline.emoji} ${record.job} ${headline.verb} in ${env.name}${repeat}`;
   const slot = record.trigger === 'manual' ? 'manual run' : inZone(record.slot, job.timezone);
+  // Without a run record (the recorder failed; the runner published the outcome itself)
+  // attempts, capacity and duration are unknown: say so rather than guess.
+  const unknown = record.recorded === false ? '— (run not recorded)' : '—';
   const fields = [
     ['Slot', slot],
     ['Status', `${record.status}: ${record.reason}`],
     ['Exit code', record.exitCode === undefined ? '—' : String(record.exitCode)],
-    ['Attempt', `${record.attempts} of ${job.retries + 1}`],
-    ['Capacity', record.fellBackToOnDemand ? `${record.capacity} (fell back from Spot)` : record.capacity],
-    ['Duration', `${duration(record.durationSeconds)} of ${duration(job.timeoutSeconds)} allowed`],
+    ['Attempt', record.attempts === undefined ? unknown : `${record.attempts} of ${job.retries + 1}`],
+    [
+      'Capacity',
+      record.capacity === undefined
+        ? unknown
+        : record.fellBackToOnDemand
+          ? `${record.capacity} (fell back from Spot)`
+          : record.capacity,
+    ],
+    [
+      'Duration',
+      record.durationSeconds === undefined
+        ? unknown
+        : `${duration(record.durationSeconds)} of ${duration(job.timeoutSeconds)} allowed`,
+    ],
   ];
   const logGroup = jobNames(env.name).logGroup;
   const buttons = [
@@ -92,10 +107,151 @@ export function runMessage(record: RunRecord, context: MessageContext): SlackMes
 }
 
 /** The reply under a failure thread when the job succeeds again. */
-export function recoveryMessage(record: RunRecord, context: MessageContext): SlackMessage {
+export function recoveryMessage(record: RunDetail, context: MessageContext): SlackMessage {
   const text = `:large_green_circle: ${record.job} succeeded again in ${context.environment.name} after ${context.count} failed run${context.count === 1 ? '' : 's'} (slot ${inZone(record.slot, context.job.timezone)})`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escape(text) } }] };
 }
+
+/** A run that lost its Spot capacity and goes on on-demand: worth knowing, not an incident. */
+export function fallbackMessage(
+  detail: {
+    readonly job: string;
+    readonly slot: string;
+    readonly reason?: string;
+    readonly executionArn: string;
+  },
+  context: MessageContext,
+): SlackMessage {
+  const { environment: env, job } = context;
+  const repeat =
+    context.count > 1
+      ? ` — ${context.count} times since ${context.since ? inZone(context.since, job.timezone) : 'the first'}`
+      : '';
+  const title = `:large_yellow_circle: ${detail.job} fell back to on-demand in ${env.name}${repeat}`;
+  const reason = detail.reason ?? 'Spot capacity was not available or the task was interrupted';
+  return {
+    text: `${title}: ${reason}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Slot*\n${escape(slotText(detail.slot, job.timezone))}` },
+          { type: 'mrkdwn', text: `*Why*\n${escape(reason)}` },
+        ],
+      },
+      { type: 'actions', elements: [button('Execution', executionUrl(env.region, detail.executionArn))] },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `The run goes on on-demand (it costs about 3× as much); frequent fallbacks mean the job should be \`capacity: 'on-demand'\`.  ·  \`npm run job -- status ${detail.job} --env ${env.name}\``,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A slot the job's cron expected and nobody ran (the missed-run detector, or Scheduler's DLQ). */
+export function missedMessage(
+  detail: { readonly job: string; readonly slot: string; readonly reason?: string },
+  context: MessageContext,
+): SlackMessage {
+  const { environment: env, job } = context;
+  const repeat =
+    context.count > 1
+      ? ` — ${context.count} slots since ${context.since ? inZone(context.since, job.timezone) : 'the first'}`
+      : '';
+  const slot = slotText(detail.slot, job.timezone);
+  const title = `:warning: ${detail.job} did not run at ${slot} in ${env.name}${repeat}`;
+  const reason = detail.reason ?? 'no run claimed the slot';
+  return {
+    text: `${title}: ${reason}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Why*\n${escape(reason)}` } },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: [
+              `npm run job -- backfill ${detail.job} --from ${detail.slot} --to ${detail.slot} --env ${env.name} --dry-run`,
+              `npm run job -- status ${detail.job} --env ${env.name}`,
+            ]
+              .map((c) => `\`${c}\``)
+              .join('  ·  '),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A start the runner rejected before any job ran (invalid input): the environment's channel. */
+export function notStartedMessage(
+  detail: { readonly executionArn: string; readonly error?: string; readonly cause?: string },
+  environment: MessageContext['environment'],
+): SlackMessage {
+  const title = `:red_circle: a job run could not start in ${environment.name}`;
+  const cause = `${detail.error ?? 'Error'}: ${detail.cause ?? 'no cause given'}`;
+  return {
+    text: `${title}: ${cause}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title, emoji: true } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*Cause*\n\`\`\`${escape(cause.slice(0, 2000))}\`\`\`` },
+      },
+      {
+        type: 'actions',
+        elements: [button('Execution', executionUrl(environment.region, detail.executionArn))],
+      },
+    ],
+  };
+}
+
+/** A CloudWatch alarm changing state: its description says what to do. */
+export function alarmMessage(
+  alarm: AlarmChange,
+  environment: MessageContext['environment'] & { readonly timezone: string },
+): SlackMessage {
+  const firing = alarm.NewStateValue === 'ALARM';
+  const emoji = firing
+    ? ':rotating_light:'
+    : alarm.NewStateValue === 'OK'
+      ? ':white_check_mark:'
+      : ':grey_question:';
+  const title = `${emoji} ${alarm.NewStateValue}: ${alarm.AlarmName}`;
+  const url = `https://${environment.region}.console.aws.amazon.com/cloudwatch/home?region=${environment.region}#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName)}`;
+  return {
+    text: `${title}${alarm.AlarmDescription ? `: ${alarm.AlarmDescription}` : ''}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      ...(alarm.AlarmDescription
+        ? [
+            {
+              type: 'section',
+              text: { type: 'mrkdwn', text: `*What to do*\n${escape(alarm.AlarmDescription)}` },
+            },
+          ]
+        : []),
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Since*\n${escape(inZone(alarm.StateChangeTime, environment.timezone))}` },
+          { type: 'mrkdwn', text: `*Why*\n${escape(alarm.NewStateReason ?? '—')}` },
+        ],
+      },
+      { type: 'actions', elements: [button('Alarm', url)] },
+    ],
+  };
+}
+
+const slotText = (slot: string, timeZone: string) =>
+  slot.startsWith('manual:') ? 'manual run' : inZone(slot, timeZone);
 
 function button(text: string, url: string): Record<string, unknown> {
   return { type: 'button', text: { type: 'plain_text', text }, url };

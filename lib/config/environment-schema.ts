@@ -19,6 +19,9 @@ export const MIN_LOG_RETENTION_DAYS = 365;
 /** `-c env=tooling` synthesizes the delivery pipeline, so no environment may be called that. */
 export const PIPELINE_ENVIRONMENT = 'tooling';
 
+/** A Slack channel name as people write it; the bot must be invited to it. */
+export const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9_-]{0,79}$/;
+
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 export const accountId = z
@@ -82,6 +85,23 @@ export const environmentSchema = z
       .string()
       .refine(isIanaTimeZone, { error: `is not a valid time zone: ${TIME_ZONE_HINT}` })
       .default('Asia/Tokyo'),
+    /**
+     * The Slack channel this environment's alarms go to, and the channel of every job that
+     * names none of its own (`notify` in config/schedules.ts).
+     */
+    notify: z
+      .string({
+        error: typeError(
+          'a string',
+          'name the Slack channel alarms and job failures go to, e.g. "#sre-batch"',
+        ),
+      })
+      .regex(SLACK_CHANNEL, { error: 'must be a Slack channel such as "#sre-batch"' }),
+    /** Addresses that get every alarm by e-mail too: the path that works when Slack or the notifier does not. */
+    alarmEmails: z
+      .array(z.email({ error: 'must be an e-mail address such as "sre-oncall@example.com"' }))
+      .max(10, { error: 'lists more than 10 addresses: use a mailing list' })
+      .optional(),
     /** Fargate On-Demand vCPU quota of the account (Service Quotas L-3032A538); used by schedule review. */
     fargateVcpuQuota: z.number().positive().default(6),
     /** Keep tables and log groups when a stack is deleted (production). */

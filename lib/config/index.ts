@@ -54,6 +54,7 @@ export function loadConfig(envName: string, sources: ConfigSources = configFiles
       environment: envName,
       knownEnvironments: Object.keys(environments),
       defaultTimezone: environment.defaultTimezone,
+      defaultNotify: environment.notify,
     }),
     workers: parseWorkers(sources.workers, {
       environment: envName,

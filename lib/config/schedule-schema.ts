@@ -5,6 +5,7 @@ import { MAX_RUNNER_NAME_LENGTH } from '../schedule/runner-input';
 import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema } from './common-schema';
 import { typeError } from './config-error';
 import { durationSchema } from './duration';
+import { SLACK_CHANNEL } from './environment-schema';
 import { notOverridable, parseEntries, type EntriesContext } from './entries';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
@@ -29,10 +30,15 @@ const jobFields = {
   owner: z
     .string({ error: typeError('a string', 'the team that answers for this job, e.g. "sre"') })
     .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
+  /** The Slack channel of this job's failures; the environment's `notify` when left out. */
   notify: z
     .string()
-    .regex(/^#[a-z0-9][a-z0-9_-]*$/, { error: 'must be a Slack channel such as "#sre-batch"' })
+    .regex(SLACK_CHANNEL, { error: 'must be a Slack channel such as "#sre-batch"' })
     .optional(),
+  /** Also post when a run is skipped (the previous run still holds the job, or it is paused). */
+  notifySkipped: z
+    .boolean({ error: typeError('true or false', 'whether skipped runs are posted too') })
+    .default(false),
   cron: z
     .string({ error: typeError('a string', 'six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily') })
     .superRefine((expression, ctx) => {
@@ -132,9 +138,11 @@ export type ScheduledJobInput = z.input<typeof jobSchema> & {
 /** A validated job, with this environment's overrides applied and defaults filled in. */
 export type ScheduledJobConfig = Omit<
   z.output<typeof jobSchema>,
-  'timeout' | 'expectedDuration' | 'timezone'
+  'timeout' | 'expectedDuration' | 'timezone' | 'notify'
 > & {
   readonly timezone: string;
+  /** The job's channel, or the environment's when the job names none. */
+  readonly notify: string;
   readonly timeoutSeconds: number;
   readonly expectedDurationSeconds: number | undefined;
 };
@@ -142,6 +150,8 @@ export type ScheduledJobConfig = Omit<
 export interface ScheduleContext extends EntriesContext {
   /** Time zone of jobs that do not set one. */
   readonly defaultTimezone: string;
+  /** Slack channel of jobs that do not set one (the environment's `notify`). */
+  readonly defaultNotify: string;
 }
 
 /**
@@ -176,9 +186,10 @@ export function parseSchedules(
     schema: jobSchema,
     overrideSchema: jobOverrideSchema,
     checkNames: (jobs) => jobNameProblems(jobs, context.environment),
-  }).map(({ timeout, expectedDuration, timezone, ...job }) => ({
+  }).map(({ timeout, expectedDuration, timezone, notify, ...job }) => ({
     ...job,
     timezone: timezone ?? context.defaultTimezone,
+    notify: notify ?? context.defaultNotify,
     timeoutSeconds: timeout,
     expectedDurationSeconds: expectedDuration,
   }));

@@ -39,9 +39,17 @@ interface FunctionBuild extends esbuild.BuildOptions {
   readonly minify: boolean;
   readonly sourcemap: boolean;
   readonly external: string[];
+  readonly define: Record<string, string>;
 }
 
-function functionBuild(entry: string, outfile: string): FunctionBuild {
+/**
+ * Constants written into the bundle at synth (esbuild `define`: identifier → JSON text), for
+ * data generated from the config that is too big for environment variables (4 KB), such as
+ * the notifier's job list. The asset hash covers them: a changed value is a new bundle.
+ */
+export type BundleConstants = Readonly<Record<string, string>>;
+
+function functionBuild(entry: string, outfile: string, define: BundleConstants = {}): FunctionBuild {
   return {
     entryPoints: [entry],
     bundle: true,
@@ -52,6 +60,7 @@ function functionBuild(entry: string, outfile: string): FunctionBuild {
     minify: LAMBDA_BUNDLING.minify,
     sourcemap: LAMBDA_BUNDLING.sourceMap,
     external: LAMBDA_BUNDLING.externalModules,
+    define: { ...define },
   };
 }
 
@@ -59,8 +68,8 @@ function functionBuild(entry: string, outfile: string): FunctionBuild {
  * The same build as arguments of esbuild's command line: what the Docker fallback runs
  * (`NodejsFunction` runs these flags too, with `--format` left to its default, cjs).
  */
-export function esbuildCommandLine(entry: string, outfile: string): string[] {
-  const build = functionBuild(entry, outfile);
+export function esbuildCommandLine(entry: string, outfile: string, define: BundleConstants = {}): string[] {
+  const build = functionBuild(entry, outfile, define);
   return [
     '--bundle',
     ...build.entryPoints,
@@ -71,6 +80,7 @@ export function esbuildCommandLine(entry: string, outfile: string): string[] {
     ...(build.minify ? ['--minify'] : []),
     ...(build.sourcemap ? ['--sourcemap'] : []),
     ...build.external.map((module) => `--external:${module}`),
+    ...Object.entries(build.define).map(([name, value]) => `--define:${name}=${value}`),
   ];
 }
 
@@ -80,12 +90,17 @@ export function esbuildCommandLine(entry: string, outfile: string): string[] {
  * 2 cores); the API starts the esbuild binary once, from a worker thread, and reuses it.
  */
 class InProcessEsbuild implements ILocalBundling {
-  constructor(private readonly entry: string) {}
+  // Both are fields: CDK keys its bundling cache on this object's JSON, so two bundles of one
+  // entry with different constants are never taken for each other.
+  constructor(
+    private readonly entry: string,
+    private readonly define: BundleConstants,
+  ) {}
 
   public tryBundle(outputDir: string): boolean {
     try {
       esbuild.buildSync({
-        ...functionBuild(this.entry, path.join(outputDir, OUTPUT_FILE)),
+        ...functionBuild(this.entry, path.join(outputDir, OUTPUT_FILE), this.define),
         absWorkingDir: PROJECT_ROOT,
       });
       return true;
@@ -118,14 +133,18 @@ function isBuildFailure(error: unknown): error is esbuild.BuildFailure {
  *   image (needs Docker and the npm registry, for esbuild at the version installed here).
  *   Its source map names the sources from /asset-output, so its asset hash differs.
  */
-export function bundledCode(entry: string, runtime: lambda.Runtime): lambda.AssetCode {
+export function bundledCode(
+  entry: string,
+  runtime: lambda.Runtime,
+  define: BundleConstants = {},
+): lambda.AssetCode {
   const entryInContainer = path.posix.join(
     '/asset-input',
     ...path.relative(PROJECT_ROOT, entry).split(path.sep),
   );
   const outfileInContainer = path.posix.join('/asset-output', OUTPUT_FILE);
   const bundling: BundlingOptions & { [PERF_BUNDLING_SRC_SYM]: string } = {
-    local: new InProcessEsbuild(entry),
+    local: new InProcessEsbuild(entry, define),
     image: runtime.bundlingImage,
     // Outside /asset-input, or npx would run the esbuild of the mounted node_modules, whose
     // native binary is the host's.
@@ -134,7 +153,7 @@ export function bundledCode(entry: string, runtime: lambda.Runtime): lambda.Asse
       'npx',
       '--yes',
       `esbuild@${esbuild.version}`,
-      ...esbuildCommandLine(entryInContainer, outfileInContainer),
+      ...esbuildCommandLine(entryInContainer, outfileInContainer, define),
     ],
     // The container runs as the host's user, who has no writable home for npm's cache.
     environment: { npm_config_cache: '/tmp/npm-cache', npm_config_update_notifier: 'false' },

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { exemptGuardRule } from '../stages/guard';
-import { bundledCode } from './lambda-bundle';
+import { bundledCode, type BundleConstants } from './lambda-bundle';
 import { LogsKey } from './logs-key';
 
 export interface NodeFunctionProps {
@@ -14,6 +14,8 @@ export interface NodeFunctionProps {
   readonly entry: string;
   readonly description: string;
   readonly environment?: Record<string, string>;
+  /** Constants generated at synth and written into the bundle (see `BundleConstants`). */
+  readonly bundleConstants?: BundleConstants;
   readonly logRetention: logs.RetentionDays;
   /** VPC whose private subnets the function runs in. */
   readonly vpc: ec2.IVpc;
@@ -74,7 +76,11 @@ export class NodeFunction extends Construct {
 
     const runtime = lambda.Runtime.NODEJS_24_X;
     this.function = new lambda.Function(this, 'Function', {
-      code: bundledCode(path.join(__dirname, '..', '..', 'lambda', props.entry, 'handler.ts'), runtime),
+      code: bundledCode(
+        path.join(__dirname, '..', '..', 'lambda', props.entry, 'handler.ts'),
+        runtime,
+        props.bundleConstants,
+      ),
       handler: 'index.handler',
       description: props.description,
       runtime,

@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { denyGrantsExceptForAwsServices } from '../constructs/key-policy';
@@ -86,5 +87,9 @@ export class PlatformStack extends Stack {
         },
       }),
     );
+    // The path that works when Slack or the notifier does not (each address confirms once).
+    for (const address of config.alarmEmails ?? []) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(address));
+    }
   }
 }

@@ -5,6 +5,7 @@ import { shardJobs } from '../schedule/sharding';
 import { JobRunnerStack } from '../stacks/job-runner-stack';
 import { JobsStack } from '../stacks/jobs-stack';
 import { NetworkStack } from '../stacks/network-stack';
+import { NotificationsStack } from '../stacks/notifications-stack';
 import { PlatformStack } from '../stacks/platform-stack';
 import { ReviewStack } from '../stacks/review-stack';
 import { WorkersStack } from '../stacks/workers-stack';
@@ -17,6 +18,8 @@ export interface PlatformStacks {
   /** The scheduled jobs, spread over as many stacks as CloudFormation's limits need. */
   readonly jobs: readonly JobsStack[];
   readonly workers: WorkersStack;
+  /** Job events and alarms to Slack. */
+  readonly notifications: NotificationsStack;
   /** The pull-request review role, where `review` is set for the environment. */
   readonly review?: ReviewStack;
 }
@@ -86,6 +89,15 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     alarmTopic: platform.alarmTopic,
   });
 
+  const notifications = new NotificationsStack(scope, 'Notifications', {
+    ...stackProps('Notifications', 'job failures, missed runs and alarms to Slack'),
+    config,
+    vpc: network.vpc,
+    eventBus: jobRunner.runner.eventBus,
+    table: jobRunner.runner.table,
+    alarmTopic: platform.alarmTopic,
+  });
+
   // The repository whose pipeline deploys here is the one whose pull requests are reviewed:
   // taken from `tooling` rather than repeated, so the two cannot drift apart.
   const review = environment.review
@@ -98,5 +110,5 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     : undefined;
 
   Tags.of(scope).add('batch-platform:environment', environment.name);
-  return { network, platform, jobRunner, jobs, workers, review };
+  return { network, platform, jobRunner, jobs, workers, notifications, review };
 }

@@ -9,6 +9,7 @@ describe('generatedJobs', () => {
       environment: 'sandbox',
       knownEnvironments: ['sandbox'],
       defaultTimezone: 'Asia/Tokyo',
+      defaultNotify: '#sre-batch',
     });
     expect(jobs).toHaveLength(1000);
     expect(new Set(jobs.map((j) => j.name)).size).toBe(1000);

@@ -98,6 +98,7 @@ export function fixtureSources(overrides: { fargateVcpuQuota?: number } = {}): C
         availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
         vpcCidr: '10.20.0.0/16',
         natGateways: 1,
+        notify: '#sre-batch',
         fargateVcpuQuota: overrides.fargateVcpuQuota ?? 6,
       },
       sandbox: {
@@ -105,6 +106,7 @@ export function fixtureSources(overrides: { fargateVcpuQuota?: number } = {}): C
         availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
         vpcCidr: '10.10.0.0/16',
         natGateways: 1,
+        notify: '#sre-batch',
       },
     },
     tooling: {

@@ -59,7 +59,12 @@ describe('import-crontab', () => {
     );
     const parsed = parseSchedules(
       result.jobs.map((j) => j.entry),
-      { environment: 'sandbox', knownEnvironments: ['sandbox'], defaultTimezone: 'UTC' },
+      {
+        environment: 'sandbox',
+        knownEnvironments: ['sandbox'],
+        defaultTimezone: 'UTC',
+        defaultNotify: '#sre-batch',
+      },
     );
     expect(parsed).toHaveLength(8);
   });

@@ -130,6 +130,7 @@ function validationProblems(entry: ScheduledJobInput, timezone: string): string 
       environment: 'import',
       knownEnvironments: ['import'],
       defaultTimezone: timezone,
+      defaultNotify: '#imported',
     });
     return undefined;
   } catch (error) {

@@ -151,7 +151,7 @@ describe('an unknown key in config files', () => {
     ]);
     const environments = { sandbox: { ...(configFiles.environments['sandbox'] as object), zzz: 1 } };
     expect(problemsOf(() => loadConfig('sandbox', { ...configFiles, environments }))).toEqual([
-      'sandbox.zzz: is not a known field: use one of account, region, availabilityZones, vpcCidr, natGateways, logRetentionDays, defaultTimezone, fargateVcpuQuota, retainData, review',
+      'sandbox.zzz: is not a known field: use one of account, region, availabilityZones, vpcCidr, natGateways, logRetentionDays, defaultTimezone, notify, alarmEmails, fargateVcpuQuota, retainData, review',
     ]);
   });
 

@@ -13,6 +13,7 @@ const env = {
   account: '123456789012',
   availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
   vpcCidr: '10.40.0.0/16',
+  notify: '#sre-batch',
   natGateways: 1,
 };
 const problems = (change: Record<string, unknown>) =>
@@ -330,5 +331,34 @@ describe('an environment called tooling', () => {
     expect(problemsOf(() => parseEnvironments({ tooling: env }))).toEqual([
       'tooling: is the name of the pipeline (-c env=tooling synthesizes it, not an environment): give the environment another name',
     ]);
+  });
+});
+
+describe('notifications', () => {
+  it('needs a channel for alarms and for jobs without one', () => {
+    const { notify: _, ...withoutChannel } = env;
+    expect(() => parseEnvironments({ sandbox: withoutChannel })).toThrow(
+      /sandbox\.notify: is required: name the Slack channel alarms and job failures go to, e\.g\. "#sre-batch"/,
+    );
+  });
+
+  it.each([
+    [{ notify: 'sre-batch' }, 'sandbox.notify: must be a Slack channel such as "#sre-batch"'],
+    [{ notify: '#SRE' }, 'sandbox.notify: must be a Slack channel such as "#sre-batch"'],
+    [
+      { alarmEmails: ['oncall'] },
+      'sandbox.alarmEmails.0: must be an e-mail address such as "sre-oncall@example.com"',
+    ],
+    [
+      { alarmEmails: Array.from({ length: 11 }, (_, i) => `a${i}@example.com`) },
+      'sandbox.alarmEmails: lists more than 10 addresses: use a mailing list',
+    ],
+  ])('rejects %j', (change, problem) => {
+    expect(() => parseEnvironments({ sandbox: { ...env, ...change } })).toThrow(problem);
+  });
+
+  it('keeps the channel and e-mail addresses', () => {
+    const parsed = parseEnvironments({ sandbox: { ...env, alarmEmails: ['sre@example.com'] } }).sandbox!;
+    expect([parsed.notify, parsed.alarmEmails]).toEqual(['#sre-batch', ['sre@example.com']]);
   });
 });

@@ -8,6 +8,7 @@ const valid = {
   region: 'ap-northeast-1',
   availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
   vpcCidr: '10.40.0.0/16',
+  notify: '#sre-batch',
   natGateways: 1,
 };
 

@@ -10,6 +10,7 @@ const context = {
   environment: 'staging',
   knownEnvironments: ['sandbox', 'staging', 'production'],
   defaultTimezone: 'Asia/Tokyo',
+  defaultNotify: '#sre-batch',
 };
 
 const parse = (jobs: unknown[], environment = 'staging') => parseSchedules(jobs, { ...context, environment });
@@ -37,15 +38,26 @@ describe('parseSchedules', () => {
         retries: 0,
         capacity: 'spot',
         enabled: true,
+        notify: '#sre-batch',
+        notifySkipped: false,
       },
     ]);
+  });
+
+  it("posts a job's failures to its own channel, else to the environment's", () => {
+    const jobs = parseSchedules([job, { ...job, name: 'own-channel', notify: '#data-batch' }], {
+      ...context,
+      defaultNotify: '#env-default',
+    });
+    expect(jobs.map((j) => j.notify)).toEqual(['#env-default', '#data-batch']);
   });
 
   it('keeps what the job sets over the defaults', () => {
     expect(
       parseOne({
         timezone: 'Europe/London',
-        notify: '#sre-batch',
+        notify: '#data-batch',
+        notifySkipped: true,
         expectedDuration: '10m',
         concurrency: 'allow',
         retries: 5,
@@ -55,7 +67,8 @@ describe('parseSchedules', () => {
       }),
     ).toMatchObject({
       timezone: 'Europe/London',
-      notify: '#sre-batch',
+      notify: '#data-batch',
+      notifySkipped: true,
       expectedDurationSeconds: 600,
       concurrency: 'allow',
       retries: 5,

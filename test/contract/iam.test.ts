@@ -19,7 +19,8 @@ interface Row {
   readonly action: string;
   /** A concrete ARN, or `{ ref: 'Stack/LogicalIdPrefix', attr }` for a CloudFormation-generated name. */
   readonly resource: Resource;
-  readonly context?: Record<string, string | string[]>;
+  /** Context keys; a `{ ref }` value is resolved like a resource (e.g. a rule's generated ARN). */
+  readonly context?: Record<string, string | string[] | Exclude<Resource, string>>;
   readonly expect: Verdict;
   /** Which code makes (or must never make) the call. */
   readonly why: string;
@@ -46,6 +47,8 @@ const queue = (worker: string) => arn('sqs', `sandbox-${worker}`);
 const ALARM = arn('cloudwatch', 'alarm:sandbox-order-events-relay-dead-letters');
 const FROM_ALARMS = { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': ALARM };
 const STATE_MACHINE_ROLE = 'JobRunner/RunnerStateMachineRole';
+const NOTIFIER = 'Notifications/NotifierFunctionRole';
+const NOTICES = { ref: 'Notifications/NotifierNotices', attr: 'Arn' };
 const CONNECTION = arn(
   'codeconnections',
   'connection/00000000-0000-0000-0000-000000000000',
@@ -549,6 +552,71 @@ const sandbox: Record<string, Row[]> = {
       why: 'the tasks Lambda touches no table',
     },
   ],
+  'notifier (lib/constructs/job-notifier.ts)': [
+    {
+      principal: 'events.amazonaws.com',
+      action: 'sqs:SendMessage',
+      resource: NOTICES,
+      context: { 'aws:SourceArn': { ref: 'Notifications/NotifierJobEvents', attr: 'Arn' } },
+      expect: 'Allowed',
+      why: "the rules on the jobs bus deliver Job* events to the notifier's queue",
+    },
+    {
+      principal: 'sns.amazonaws.com',
+      action: 'sqs:SendMessage',
+      resource: NOTICES,
+      context: { 'aws:SourceArn': ALARM_TOPIC },
+      expect: 'Allowed',
+      why: "the alarm topic's subscription delivers every alarm to the notifier",
+    },
+    {
+      principal: 'sns.amazonaws.com',
+      action: 'sqs:SendMessage',
+      resource: NOTICES,
+      context: { 'aws:SourceArn': arn('sns', 'someone-elses-topic') },
+      expect: 'ImplicitlyDenied',
+      why: 'no other topic may post to Slack through the notifier',
+    },
+    ...['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'].map((action) => ({
+      principal: NOTIFIER,
+      action,
+      resource: JOBS_TABLE,
+      context: { 'dynamodb:LeadingKeys': ['NOTICE#nightly-report'] },
+      expect: 'Allowed' as const,
+      why: 'lambda/notifier/threads.ts keeps one open thread per job and kind',
+    })),
+    ...['LEASE#nightly-report', 'SLOT#nightly-report', 'PAUSE#nightly-report', 'RUN#nightly-report'].map(
+      (key) => ({
+        principal: NOTIFIER,
+        action: 'dynamodb:DeleteItem',
+        resource: JOBS_TABLE,
+        context: { 'dynamodb:LeadingKeys': [key] },
+        expect: 'ImplicitlyDenied' as const,
+        why: "the lease, slot claims, pauses and run records are not the notifier's to touch",
+      }),
+    ),
+    {
+      principal: NOTIFIER,
+      action: 'secretsmanager:GetSecretValue',
+      resource: arn('secretsmanager', 'secret:batch-platform/sandbox/slack-AbCdEf'),
+      expect: 'Allowed',
+      why: 'the Slack token',
+    },
+    {
+      principal: NOTIFIER,
+      action: 'secretsmanager:GetSecretValue',
+      resource: arn('secretsmanager', 'secret:batch/notify-AbCdEf'),
+      expect: 'ImplicitlyDenied',
+      why: "workers' and jobs' secrets are not the notifier's",
+    },
+    {
+      principal: NOTIFIER,
+      action: 'sqs:DeleteMessage',
+      resource: NOTICES,
+      expect: 'Allowed',
+      why: 'the SQS event source deletes what the notifier delivered',
+    },
+  ],
 };
 
 const REVIEW_ROLE = 'staging-batch-platform-pr-review';
@@ -625,7 +693,20 @@ function rows(getWorld: () => IamWorld, list: readonly Row[]): void {
     const test = row.failsToday ? it.fails : it;
     test(`${row.expect}${row.knownGap ? ' (known gap)' : ''}: ${row.principal} ${row.action} ${label} — ${row.why}`, async () => {
       const world = getWorld();
-      const decision = await decide(world, { ...row, resource: resolve(world, row.resource) });
+      const { context: rawContext, ...call } = row;
+      const context =
+        rawContext &&
+        (Object.fromEntries(
+          Object.entries(rawContext).map(([key, value]) => [
+            key,
+            typeof value === 'string' || Array.isArray(value) ? value : resolve(world, value),
+          ]),
+        ) as Record<string, string | string[]>);
+      const decision = await decide(world, {
+        ...call,
+        resource: resolve(world, row.resource),
+        ...(context ? { context } : {}),
+      });
       const hint =
         row.knownGap && decision.verdict === 'Allowed'
           ? `\nknown gap fixed? ${row.knownGap}: update the row`

@@ -69,13 +69,40 @@ describe('JobRunner stack', () => {
   });
 
   it('alarms when Scheduler cannot deliver a start, a runner function fails, or a run is not recorded', () => {
-    // DLQ + lease, recorder and tasks functions' errors + RunNotRecorded
-    template().resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    // DLQ + lease, recorder and tasks functions' errors + RunNotRecorded + executions
+    // failed without a job outcome, timed out, throttled
+    template().resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template().hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'RunNotRecorded',
       Namespace: 'BatchPlatform/Jobs',
       Dimensions: [{ Name: 'Environment', Value: 'sandbox' }],
     });
+  });
+
+  it("alarms on failed executions only when no job outcome explains them (a job's failure is told to its channel)", () => {
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'MAX([0, FILL(executions, 0) - FILL(failed, 0) - FILL(timedOut, 0)])',
+        }),
+        Match.objectLike({
+          Id: 'executions',
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed' }) }),
+        }),
+        Match.objectLike({
+          Id: 'failed',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'Failed', Namespace: 'BatchPlatform/Jobs' }),
+          }),
+        }),
+      ]),
+    });
+    for (const metric of ['ExecutionsTimedOut', 'ExecutionThrottled']) {
+      template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: 'AWS/States',
+      });
+    }
   });
 
   it('guards redrives: a redriven execution is sent to the lease Lambda before it may go on', () => {

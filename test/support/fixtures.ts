@@ -21,6 +21,8 @@ export function scheduledJob(overrides: Partial<ScheduledJobConfig> = {}): Sched
     retries: 0,
     capacity: 'spot',
     enabled: true,
+    notify: '#sre-batch',
+    notifySkipped: false,
     ...overrides,
   };
 }

@@ -333,6 +333,7 @@ export class JobRunner extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       })
       .addAlarmAction(action);
+    this.addExecutionAlarms(action, environment);
     for (const fn of functions) {
       fn.function
         .metricErrors({ period: Duration.minutes(5) })
@@ -340,6 +341,63 @@ export class JobRunner extends Construct {
           alarmDescription: `${fn.function.node.path}: the job runner's ${fn.node.id} function failed; runs may not be recorded`,
           threshold: 1,
           evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        })
+        .addAlarmAction(action);
+    }
+  }
+
+  /**
+   * The runner's own executions. A failed job fails its execution too (JobFailed, JobTimedOut
+   * are Fail states) and is already told to its channel, so `ExecutionsFailed` alarms only on
+   * failures no job outcome explains: executions failed minus the Failed and TimedOut runs
+   * the recorder counted (per 15 minutes; both land in the same period, the recorder runs
+   * a moment before the Fail state).
+   */
+  private addExecutionAlarms(action: cwActions.SnsAction, environment: string): void {
+    const period = Duration.minutes(15);
+    const jobs = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'BatchPlatform/Jobs',
+        metricName,
+        dimensionsMap: { Environment: environment },
+        statistic: 'Sum',
+        period,
+      });
+    const unexplained = new cloudwatch.MathExpression({
+      expression: 'MAX([0, FILL(executions, 0) - FILL(failed, 0) - FILL(timedOut, 0)])',
+      usingMetrics: {
+        executions: this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
+        failed: jobs('Failed'),
+        timedOut: jobs('TimedOut'),
+      },
+      label: 'Executions failed without a job outcome',
+      period,
+    });
+    const alarms: [string, cloudwatch.Metric | cloudwatch.MathExpression, string][] = [
+      [
+        'ExecutionsFailedAlarm',
+        unexplained,
+        `${environment}: job runner executions failed without a job outcome (a start the runner refused, JobNotStarted, or a fault in the runner). Open the failed executions of ${this.stateMachine.node.path} in the Step Functions console; the failing state and its error say which.`,
+      ],
+      [
+        'ExecutionsTimedOutAlarm',
+        this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `${environment}: a job runner execution hit the state machine's own time limit, so its job's outcome was never recorded or published. Check the execution's last state, then the job with npm run job -- status <job>.`,
+      ],
+      [
+        'ExecutionsThrottledAlarm',
+        this.stateMachine.metricThrottled({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `${environment}: Step Functions throttled the job runner (StartExecution or state transitions). Runs start late or, past Scheduler's retries, land in the undelivered-starts queue. Spread crowded cron minutes (npm run schedules) or ask AWS for a higher quota.`,
+      ],
+    ];
+    for (const [id, metric, description] of alarms) {
+      metric
+        .createAlarm(this, id, {
+          alarmDescription: description,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         })
         .addAlarmAction(action);
