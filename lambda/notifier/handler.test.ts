@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { handle, parseCredentials } from './handler';
 import type { NotifyDeps } from './notify';
 import { SlackUnavailable } from './slack';
-import { jobEvent, runDetail } from './test-events';
+import { jobEvent, runDetail } from './test-support/events';
 
 const catalog: NotifyDeps['catalog'] = {
   environment: { name: 'sandbox', region: 'ap-northeast-1', channel: '#sre-batch', timezone: 'Asia/Tokyo' },

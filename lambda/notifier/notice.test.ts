@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readNotice } from './notice';
-import { alarmNotification, EXECUTION_ARN, jobEvent, runDetail } from './test-events';
+import { alarmNotification, EXECUTION_ARN, jobEvent, runDetail } from './test-support/events';
 
 describe('reading a queue message', () => {
   it('reads a Job<Status> event with the whole run record', () => {

@@ -5,7 +5,7 @@ import { readNotice } from './notice';
 import { notify, type NotifyDeps } from './notify';
 import type { Posted } from './slack';
 import type { NoticeKind, Thread } from './storm';
-import { alarmNotification, EXECUTION_ARN, jobEvent, runDetail } from './test-events';
+import { alarmNotification, EXECUTION_ARN, jobEvent, runDetail } from './test-support/events';
 
 const catalog: NotifierCatalog = {
   environment: {

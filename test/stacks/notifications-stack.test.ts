@@ -3,7 +3,7 @@ import { FIXTURE_CONFIG } from '../fixtures/config';
 import { loadConfig } from '../../lib/config';
 import { JOB_EVENT_SOURCE } from '../../lib/schedule/naming';
 import { notifierCatalog } from '../../lib/schedule/notifier-catalog';
-import { EXECUTION_ARN, runDetail } from '../../lambda/notifier/test-events';
+import { EXECUTION_ARN, runDetail } from '../../lambda/notifier/test-support/events';
 import { matchesEventPattern } from '../support/event-pattern';
 import { synthesized } from '../support/synth';
 

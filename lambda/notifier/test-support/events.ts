@@ -2,10 +2,10 @@
  * Job events and alarm notifications as they reach the notifier's queue, built from the
  * code that publishes them (the recorder's run record) rather than written by hand.
  */
-import { jobRunnerInput } from '../../lib/schedule/runner-input';
-import { JOB_EVENT_SOURCE } from '../../lib/schedule/naming';
-import { scheduledJob } from '../../test/support/fixtures';
-import { toRunRecord, type RecorderEvent } from '../job-recorder/record';
+import { jobRunnerInput } from '../../../lib/schedule/runner-input';
+import { JOB_EVENT_SOURCE } from '../../../lib/schedule/naming';
+import { scheduledJob } from '../../../test/support/fixtures';
+import { toRunRecord, type RecorderEvent } from '../../job-recorder/record';
 
 export const EXECUTION_ARN = 'arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:exec-1';
 
