@@ -103,15 +103,21 @@ describe('formatting', () => {
     const jobs = [
       scheduledJob({ name: 'monthly', cron: '0 3 1 * ? *', cpu: 1024, memory: 2048, timeoutSeconds: 3600 }),
       scheduledJob({ name: 'off', enabled: false, disabledReason: 'x' }),
+      scheduledJob({ name: 'paused', enabled: false, disabledReason: 'x', disabledUntil: '2027-01-31' }),
     ];
     const lines = costSection(jobs, 'ap-northeast-1', 2026, NO_SPOT);
     expect(lines[0]).toBe('Monthly cost in ap-northeast-1 (USD):');
     expect(lines.find((l) => l.startsWith('monthly'))).toMatch(
       /^monthly +1 +3600s \(timeout\) +1\.00 +2\.00 +\$0\.05 spot<= +\$0\.0002 +<\$0\.0001 +\$0\.05$/,
     );
-    expect(lines.find((l) => l.startsWith('off'))).toMatch(/^off +disabled .* \$0$/);
+    expect(lines.find((l) => l.startsWith('off'))).toMatch(/^off +disabled( +-){6} +\$0$/);
+    expect(lines.find((l) => l.startsWith('paused'))).toMatch(/^paused +paused( +-){6} +\$0$/);
     expect(lines.find((l) => l.startsWith('total'))).toMatch(/^total +\$0\.05$/);
     expect(lines.join('\n')).toContain('spot<=: no Fargate Spot price for ap-northeast-1 is recorded');
+    // Notes are about the jobs that run: a disabled job with no expectedDuration adds none.
+    const onlyOff = costSection(jobs.slice(1), 'ap-northeast-1', 2026, NO_SPOT).join('\n');
+    expect(onlyOff).not.toContain('(timeout)');
+    expect(onlyOff).not.toContain('spot<=');
     expect(costSection(jobs, 'eu-west-3', 2026)).toEqual([
       'monthly cost: no prices for eu-west-3 in lib/schedule/prices.ts; add them (with their source) to see it',
     ]);

@@ -2,6 +2,7 @@ import type { ScheduledJobConfig } from '../../lib/config';
 import { nextRuns, parseAwsCron } from '../../lib/schedule/aws-cron';
 import { REGION_PRICES, type Price, type RegionPrices } from '../../lib/schedule/prices';
 import { formatTable } from '../job/output';
+import { jobState } from './report';
 
 /**
  * State transitions of one normal run of the job runner (Begin, Decide, ChooseCapacity,
@@ -149,17 +150,21 @@ export function costSection(
   }
   const costs = jobs.map((job) => ({ job, cost: jobMonthlyCost(job, prices, year) }));
   const total = costs.reduce((sum, { cost }) => sum + cost.totalUsd, 0);
-  const rows = costs.map(({ job, cost }) => [
-    job.name,
-    job.enabled ? cost.runsPerMonth.toFixed(cost.runsPerMonth % 1 === 0 ? 0 : 1) : 'disabled',
-    `${cost.billedSeconds}s${cost.timeoutPriced ? ' (timeout)' : ''}`,
-    hours(cost.vcpuHours),
-    hours(cost.gbHours),
-    `${formatUsd(cost.fargateUsd)}${job.capacity === 'spot' ? (cost.spotAtOnDemand ? ' spot<=' : ' spot') : ''}`,
-    formatUsd(cost.stepFunctionsUsd),
-    formatUsd(cost.lambdaUsd),
-    formatUsd(cost.totalUsd),
-  ]);
+  const rows = costs.map(({ job, cost }) =>
+    job.enabled
+      ? [
+          job.name,
+          cost.runsPerMonth.toFixed(cost.runsPerMonth % 1 === 0 ? 0 : 1),
+          `${cost.billedSeconds}s${cost.timeoutPriced ? ' (timeout)' : ''}`,
+          hours(cost.vcpuHours),
+          hours(cost.gbHours),
+          `${formatUsd(cost.fargateUsd)}${job.capacity === 'spot' ? (cost.spotAtOnDemand ? ' spot<=' : ' spot') : ''}`,
+          formatUsd(cost.stepFunctionsUsd),
+          formatUsd(cost.lambdaUsd),
+          formatUsd(cost.totalUsd),
+        ]
+      : [job.name, jobState(job), '-', '-', '-', '-', '-', '-', '$0'],
+  );
   const lines = formatTable(
     ['job', 'runs/month', 'billed/run', 'vCPU-h', 'GB-h', 'Fargate', 'Step Functions', 'Lambda', 'total'],
     [...rows, ['total', '', '', '', '', '', '', '', formatUsd(total)]],
@@ -168,11 +173,12 @@ export function costSection(
   const notes = [
     `Runs per month: a calendar month's average (the runs of ${year} / 12). Per run: ${TRANSITIONS_PER_RUN} Step Functions transitions and ${LAMBDA_INVOCATIONS_PER_RUN} Lambda invocations (a normal run, measured), Fargate for the expected duration, at least 1 minute.`,
   ];
-  if (costs.some(({ cost }) => cost.timeoutPriced))
+  const running = costs.filter(({ job }) => job.enabled).map(({ cost }) => cost);
+  if (running.some((cost) => cost.timeoutPriced))
     notes.push(
       '(timeout): no expectedDuration, so the timeout is priced: an upper bound, since the run is stopped there. Set expectedDuration for a real figure.',
     );
-  if (costs.some(({ cost }) => cost.spotAtOnDemand))
+  if (running.some((cost) => cost.spotAtOnDemand))
     notes.push(
       `spot<=: no Fargate Spot price for ${region} is recorded, so Spot runs are priced at on-demand, an upper bound (Spot is up to 70% less).`,
     );
