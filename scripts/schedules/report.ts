@@ -103,6 +103,20 @@ export function runsInDays(jobs: readonly ScheduledJobConfig[], from: Date, days
   ).flat();
 }
 
+/**
+ * The runs of the week from `start`, computed once per job list: the peak line, the quota
+ * warning and the crowded minutes all read the same week, and a week of an every-5-minute
+ * job is 2,016 runs to compute.
+ */
+const weeks = new WeakMap<readonly ScheduledJobConfig[], { start: number; runs: Run[] }>();
+function weekRuns(jobs: readonly ScheduledJobConfig[], start: Date): Run[] {
+  const cached = weeks.get(jobs);
+  if (cached?.start === start.getTime()) return cached.runs;
+  const runs = runsInDays(jobs, start, 7);
+  weeks.set(jobs, { start: start.getTime(), runs });
+  return runs;
+}
+
 /** Every enabled job's runs starting in [from, from + 24 h), each as long as expected (else its timeout). */
 export function runsInDay(jobs: readonly ScheduledJobConfig[], from: Date): Run[] {
   return jobs
@@ -172,7 +186,7 @@ export function scheduleWarnings(
     }
   }
   warnings.push(...crowdedMinutes(jobs, environment, from));
-  const peak = peakUsage(runsInDays(jobs, weekStart(from, environment.defaultTimezone), 7));
+  const peak = peakUsage(weekRuns(jobs, weekStart(from, environment.defaultTimezone)));
   if (peak.vcpu > environment.fargateVcpuQuota) {
     warnings.push(
       `peak ${peak.vcpu} vCPU at ${formatWeekdayZoned(peak.at, environment.defaultTimezone)} (${peak.jobs.join(', ')}) exceeds the account's Fargate quota of ${environment.fargateVcpuQuota} vCPU: runs would fail to start`,
@@ -198,11 +212,17 @@ export function crowdedMinutes(
 ): string[] {
   const zone = environment.defaultTimezone;
   const week = weekStart(from, zone);
-  const judged = jobs.filter(
-    (job) => job.enabled && minimumIntervalSeconds(job.cron, job.timezone, week) > FREQUENT_SECONDS,
-  );
+  const runs = weekRuns(jobs, week);
+  // A job's shortest gap within the week (runs are in order per job).
+  const gap = new Map<ScheduledJobConfig, number>();
+  const last = new Map<ScheduledJobConfig, number>();
+  for (const r of runs) {
+    const before = last.get(r.job);
+    if (before !== undefined) gap.set(r.job, Math.min(gap.get(r.job) ?? Infinity, (r.start - before) / 1000));
+    last.set(r.job, r.start);
+  }
   const byMinute = new Map<number, string[]>();
-  for (const r of runsInDays(judged, week, 7))
+  for (const r of runs.filter((r) => (gap.get(r.job) ?? Infinity) > FREQUENT_SECONDS))
     byMinute.set(r.start, [...(byMinute.get(r.start) ?? []), r.job.name]);
   // One entry per clash (time of day in the zone + the jobs), with the days it happens on.
   const clashes = new Map<string, { time: string; names: string[]; days: string[] }>();
@@ -229,7 +249,7 @@ export function peakSummary(
 ): string {
   const zone = environment.defaultTimezone;
   const week = weekStart(from, zone);
-  const peak = peakUsage(runsInDays(jobs, week, 7));
+  const peak = peakUsage(weekRuns(jobs, week));
   const label = `peak use in the week from ${formatWeekdayZoned(week, zone)}`;
   if (peak.jobs.length === 0) return `${label}: no runs`;
   return `${label}: ${peak.vcpu} vCPU / ${peak.memoryGiB} GiB at ${formatWeekdayZoned(peak.at, zone)} (quota ${environment.fargateVcpuQuota} vCPU)`;
