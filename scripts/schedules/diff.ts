@@ -1,9 +1,8 @@
 import type { ScheduledJobConfig } from '../../lib/config';
 import { formatDuration } from '../../lib/config/duration';
 import type { RegionPrices } from '../../lib/schedule/prices';
-import { formatInZone } from '../../lib/schedule/time-format';
 import { formatUsd, formatUsdChange, jobMonthlyCost } from './cost';
-import { NEXT_RUNS, upcoming, upcomingRuns } from './report';
+import { formatWeekdayZoned, NEXT_RUNS, upcoming, upcomingRuns } from './report';
 
 /** Prices for the diff's cost column: each job line gets `+$3.10/month`, and a total line ends it. */
 export interface DiffCost {
@@ -95,7 +94,7 @@ function show(field: (typeof FIELDS)[number], value: unknown): string {
 /** Old and new next runs in two columns, each in its own job's zone, so a zone change reads plainly. */
 function sideBySide(old: ScheduledJobConfig, job: ScheduledJobConfig, from: Date): string[] {
   const column = (j: ScheduledJobConfig) =>
-    j.enabled ? upcomingRuns(j, from).map((d) => formatInZone(d, j.timezone)) : ['(disabled)'];
+    j.enabled ? upcomingRuns(j, from).map((d) => formatWeekdayZoned(d, j.timezone)) : ['(disabled)'];
   const before = column(old);
   const after = column(job);
   const width = Math.max('before'.length, ...before.map((t) => t.length));

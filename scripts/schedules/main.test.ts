@@ -30,7 +30,7 @@ describe('npm run schedules (command line)', () => {
     expect(d.out.stdout[0]).toBe(
       'Schedules of sandbox from Sun 22 Nov 09:00 JST (2026-11-22T00:00:00.000Z): 11 jobs, 1 paused, 0 disabled',
     );
-    expect(text).toMatch(/^nightly-sales-report +0 3 \* \* \? \* +Asia\/Tokyo +2026-11-23 03:00 JST/m);
+    expect(text).toMatch(/^nightly-sales-report +0 3 \* \* \? \* +Asia\/Tokyo +Mon 23 Nov 03:00 JST/m);
     expect(text).toMatch(/^legacy-ftp-import .* paused until 2027-01-31: Partner moved/m);
     expect(text).toMatch(
       /^peak use in the week from Mon 23 Nov 00:00 JST: [\d.]+ vCPU \/ [\d.]+ GiB at Mon 23 Nov \d\d:\d\d JST \(quota 6 vCPU\)$/m,

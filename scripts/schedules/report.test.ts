@@ -16,7 +16,7 @@ const job = (overrides: Partial<ScheduledJobConfig>) =>
 describe('scheduleTable', () => {
   it('shows each job’s next three runs in its own zone', () => {
     const [, row] = scheduleTable([job({ name: 'nightly', cron: '30 0 1 * ? *' })], FROM);
-    expect(row).toContain('2026-12-01 00:30 JST, 2027-01-01 00:30 JST, 2027-02-01 00:30 JST');
+    expect(row).toContain('Tue 1 Dec 00:30 JST, Fri 1 Jan 00:30 JST, Mon 1 Feb 00:30 JST');
     expect(row).toMatch(/10m\s+forbid\s+spot\s+enabled/);
   });
 });
@@ -127,15 +127,15 @@ describe('diffSchedules', () => {
     );
     expect(lines).toEqual([
       '+ added   new: 0 9 ? * MON-FRI * Asia/Tokyo',
-      '      next: 2026-11-23 09:00 JST, 2026-11-24 09:00 JST, 2026-11-25 09:00 JST',
+      '      next: Mon 23 Nov 09:00 JST, Tue 24 Nov 09:00 JST, Wed 25 Nov 09:00 JST',
       '- removed gone: was 0 3 * * ? * Asia/Tokyo',
       '~ changed report',
       '      cron: 0 3 * * ? * -> 0 4 * * ? *',
       '      next 3 runs:',
       '        before                    after',
-      '        2026-11-23 03:00 JST  ->  2026-11-23 04:00 JST',
-      '        2026-11-24 03:00 JST  ->  2026-11-24 04:00 JST',
-      '        2026-11-25 03:00 JST  ->  2026-11-25 04:00 JST',
+      '        Mon 23 Nov 03:00 JST  ->  Mon 23 Nov 04:00 JST',
+      '        Tue 24 Nov 03:00 JST  ->  Tue 24 Nov 04:00 JST',
+      '        Wed 25 Nov 03:00 JST  ->  Wed 25 Nov 04:00 JST',
     ]);
   });
 
@@ -150,9 +150,9 @@ describe('diffSchedules', () => {
     expect(lines).toContain('      timezone: Asia/Tokyo -> Europe/London');
     expect(lines).toContain('      timeoutSeconds: 10m -> 90m');
     expect(lines).toContain('      enabled: true -> false');
-    expect(lines).toContain('        2026-11-23 03:00 JST  ->  (disabled)');
+    expect(lines).toContain('        Mon 23 Nov 03:00 JST  ->  (disabled)');
     const moved = diffSchedules([job({})], [job({ timezone: 'Europe/London' })], FROM);
-    expect(moved).toContain('        2026-11-23 03:00 JST  ->  2026-11-22 03:00 GMT');
+    expect(moved).toContain('        Mon 23 Nov 03:00 JST  ->  Sun 22 Nov 03:00 GMT');
   });
 
   it('with prices, says what each change adds to the monthly bill, and the total before and after', () => {

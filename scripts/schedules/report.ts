@@ -86,7 +86,7 @@ export function upcomingRuns(job: ScheduledJobConfig, from: Date, count = NEXT_R
 
 export function upcoming(job: ScheduledJobConfig, from: Date): string {
   return upcomingRuns(job, from)
-    .map((d) => formatInZone(d, job.timezone))
+    .map((d) => formatWeekdayZoned(d, job.timezone))
     .join(', ');
 }
 
