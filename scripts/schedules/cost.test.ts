@@ -87,9 +87,10 @@ describe('jobMonthlyCost', () => {
 
 describe('formatting', () => {
   it('writes dollars to the cent, and a fraction of a cent as such, with a sign for changes', () => {
-    expect([3.1, 0.004, 0.00023, 0.0000004, 0, 12.345].map(formatUsd)).toEqual([
+    expect([3.1, 0.004, 0.00098, 0.00023, 0.0000004, 0, 12.345].map(formatUsd)).toEqual([
       '$3.10',
       '$0.004',
+      '$0.001',
       '$0.0002',
       '<$0.0001',
       '$0',

@@ -125,7 +125,11 @@ export function formatUsd(amount: number): string {
   const abs = Math.abs(amount);
   if (abs === 0) return '$0';
   if (abs < 0.0001) return `${sign}<$0.0001`;
-  if (abs < 0.01) return `${sign}$${abs.toFixed(-Math.floor(Math.log10(abs)))}`;
+  if (abs < 0.01) {
+    // One significant figure, written out: 0.00098 is $0.001, not $0.0010 or $1e-3.
+    const rounded = Number(abs.toPrecision(1));
+    return `${sign}$${rounded.toFixed(-Math.floor(Math.log10(rounded)))}`;
+  }
   return `${sign}$${abs.toFixed(2)}`;
 }
 
