@@ -195,12 +195,13 @@ export function timelineHtml(
   body { font: 13px/1.3 system-ui, sans-serif; margin: 16px; color: #1f2328; }
   h1 { font-size: 20px; margin: 0 0 4px; }
   p { margin: 4px 0; }
-  .chart { display: grid; grid-template-columns: max-content minmax(${days === 7 ? 1100 : 720}px, 1fr); column-gap: 10px; row-gap: 4px; margin-top: 8px; }
+  .chart { display: grid; grid-template-columns: max-content minmax(${days === 7 ? 1100 : 960}px, 1fr); column-gap: 10px; row-gap: 4px; margin-top: 8px; }
   .label { white-space: nowrap; align-self: center; }
   .label.off { color: #8c959f; text-decoration: line-through; }
   .axis { position: relative; height: 22px; background: #f6f8fa; }
   .axis.off { background: repeating-linear-gradient(135deg, #f6f8fa, #f6f8fa 6px, #eaeef2 6px, #eaeef2 12px); }
-  .note { position: absolute; left: 6px; top: 3px; color: #57606a; font-size: 12px; white-space: nowrap; }
+  /* A long reason ends in an ellipsis inside its lane; the lane's title has all of it. */
+  .note { position: absolute; left: 6px; top: 3px; max-width: calc(100% - 12px); overflow: hidden; text-overflow: ellipsis; color: #57606a; font-size: 12px; white-space: nowrap; }
   .grid { position: relative; height: 34px; }
   .grid .hour { top: 16px; }
   .grid .hour span { top: 2px; }
