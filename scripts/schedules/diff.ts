@@ -1,7 +1,15 @@
 import type { ScheduledJobConfig } from '../../lib/config';
 import { formatDuration } from '../../lib/config/duration';
-import { formatInZone } from '../../lib/schedule/time-format';
-import { NEXT_RUNS, upcoming, upcomingRuns } from './report';
+import type { RegionPrices } from '../../lib/schedule/prices';
+import { formatUsd, formatUsdChange, jobMonthlyCost } from './cost';
+import { formatWeekdayZoned, NEXT_RUNS, upcoming, upcomingRuns } from './report';
+
+/** Prices for the diff's cost column: each job line gets `+$3.10/month`, and a total line ends it. */
+export interface DiffCost {
+  readonly prices: RegionPrices;
+  /** The calendar year whose runs are averaged (see runsPerMonth). */
+  readonly year: number;
+}
 
 /** Fields whose change a reviewer must see, in the order they are printed. */
 const FIELDS = [
@@ -34,29 +42,47 @@ export function diffSchedules(
   base: readonly ScheduledJobConfig[],
   head: readonly ScheduledJobConfig[],
   from: Date,
+  cost?: DiffCost,
 ): string[] {
   const before = new Map(base.map((j) => [j.name, j]));
   const after = new Map(head.map((j) => [j.name, j]));
+  const monthly = (job: ScheduledJobConfig | undefined) =>
+    job && cost ? jobMonthlyCost(job, cost.prices, cost.year).totalUsd : 0;
+  /** ` +$3.10/month`, or nothing without prices or when the change costs nothing. */
+  const change = (old: ScheduledJobConfig | undefined, job: ScheduledJobConfig | undefined) => {
+    const delta = monthly(job) - monthly(old);
+    return cost && Math.abs(delta) >= 0.00005 ? `  ${formatUsdChange(delta)}` : '';
+  };
   const lines: string[] = [];
   for (const job of head.filter((j) => !before.has(j.name))) {
-    lines.push(`+ added   ${job.name}: ${job.cron} ${job.timezone}${job.enabled ? '' : ' (disabled)'}`);
+    lines.push(
+      `+ added   ${job.name}: ${job.cron} ${job.timezone}${job.enabled ? '' : ' (disabled)'}${change(undefined, job)}`,
+    );
     if (job.enabled) lines.push(`      next: ${upcoming(job, from)}`);
   }
   for (const job of base.filter((j) => !after.has(j.name))) {
-    lines.push(`- removed ${job.name}: was ${job.cron} ${job.timezone}`);
+    lines.push(`- removed ${job.name}: was ${job.cron} ${job.timezone}${change(job, undefined)}`);
   }
   for (const job of head) {
     const old = before.get(job.name);
     if (!old) continue;
     const changes = FIELDS.filter((f) => JSON.stringify(old[f]) !== JSON.stringify(job[f]));
     if (changes.length === 0) continue;
-    lines.push(`~ changed ${job.name}`);
+    lines.push(`~ changed ${job.name}${change(old, job)}`);
     for (const f of changes) lines.push(`      ${f}: ${show(f, old[f])} -> ${show(f, job[f])}`);
     if (changes.some((f) => f === 'cron' || f === 'timezone' || f === 'enabled')) {
       lines.push(...sideBySide(old, job, from));
     }
   }
-  return lines.length > 0 ? lines : ['no schedule changes'];
+  if (lines.length === 0) return ['no schedule changes'];
+  if (cost) {
+    const total = (jobs: readonly ScheduledJobConfig[]) => jobs.reduce((sum, j) => sum + monthly(j), 0);
+    const [was, now] = [total(base), total(head)];
+    lines.push(
+      `monthly cost: ${formatUsd(was)} -> ${formatUsd(now)} (${formatUsdChange(now - was)}, runs only: see the report's cost notes)`,
+    );
+  }
+  return lines;
 }
 
 function show(field: (typeof FIELDS)[number], value: unknown): string {
@@ -68,7 +94,7 @@ function show(field: (typeof FIELDS)[number], value: unknown): string {
 /** Old and new next runs in two columns, each in its own job's zone, so a zone change reads plainly. */
 function sideBySide(old: ScheduledJobConfig, job: ScheduledJobConfig, from: Date): string[] {
   const column = (j: ScheduledJobConfig) =>
-    j.enabled ? upcomingRuns(j, from).map((d) => formatInZone(d, j.timezone)) : ['(disabled)'];
+    j.enabled ? upcomingRuns(j, from).map((d) => formatWeekdayZoned(d, j.timezone)) : ['(disabled)'];
   const before = column(old);
   const after = column(job);
   const width = Math.max('before'.length, ...before.map((t) => t.length));

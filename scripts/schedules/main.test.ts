@@ -23,14 +23,25 @@ function deps(overrides: Partial<SchedulesDeps> = {}) {
 }
 
 describe('npm run schedules (command line)', () => {
-  it('prints the table, the peak line and the warnings for the environment', () => {
+  it('prints the table, the peak line, the warnings and the monthly cost for the environment', () => {
     const d = deps();
     expect(schedulesMain(['--from', FROM], d)).toBe(0);
     const text = d.out.stdout.join('\n');
-    expect(d.out.stdout[0]).toBe('Schedules of sandbox from 2026-11-22T00:00:00.000Z: 11 jobs');
-    expect(text).toMatch(/^nightly-sales-report +0 3 \* \* \? \* +Asia\/Tokyo +2026-11-23 03:00 JST/m);
-    expect(text).toMatch(/^peak use in the next 24 h: [\d.]+ vCPU \/ [\d.]+ GiB at .* \(quota 6 vCPU\)$/m);
-    expect(text).toContain('! 2026-11-23 03:00 JST: 4 jobs start together');
+    expect(d.out.stdout[0]).toBe(
+      'Schedules of sandbox from Sun 22 Nov 09:00 JST (2026-11-22T00:00:00.000Z): 11 jobs, 1 paused, 0 disabled',
+    );
+    expect(text).toMatch(/^nightly-sales-report +0 3 \* \* \? \* +Asia\/Tokyo +Mon 23 Nov 03:00 JST/m);
+    expect(text).toMatch(/^legacy-ftp-import .* paused until 2027-01-31: Partner moved/m);
+    expect(text).toMatch(
+      /^peak use in the week from Mon 23 Nov 00:00 JST: [\d.]+ vCPU \/ [\d.]+ GiB at Mon 23 Nov \d\d:\d\d JST \(quota 6 vCPU\)$/m,
+    );
+    // Every-5 and every-15-minute jobs are left out, so 02:00 and 03:00 are no longer crowded.
+    expect(text).toContain('\nno warnings');
+    expect(text).toContain('Monthly cost in ap-northeast-1 (USD):');
+    expect(text).toMatch(
+      /^nightly-sales-report +30\.4 +1200s +10\.1 +20\.3 +\$0\.62 spot<= +\$0\.007 +<\$0\.0001 +\$0\.63$/m,
+    );
+    expect(text).toMatch(/^total +\$\d+\.\d\d$/m);
     expect(d.out.stderr).toEqual([]);
   });
 
@@ -49,10 +60,14 @@ describe('npm run schedules (command line)', () => {
     expect(bad.out.stdout).toEqual([]);
   });
 
-  it('writes the timeline with --html', () => {
+  it('writes the timeline with --html, a day or with --days 7 a week', () => {
     const d = deps();
     expect(schedulesMain(['--html', 'out.html'], d)).toBe(0);
     expect(d.written.get('out.html')).toMatch(/^<!doctype html>/);
+    expect(d.out.stdout.at(-1)).toBe('\n24-hour timeline written to out.html');
+    const week = deps();
+    expect(schedulesMain(['--html', 'week.html', '--days', '7'], week)).toBe(0);
+    expect(week.written.get('week.html')).toContain('the week of scheduled jobs');
   });
 
   it.each([['--help'], ['-h']])(
@@ -66,7 +81,7 @@ describe('npm run schedules (command line)', () => {
   );
 
   it('answers bad arguments with exit 2', () => {
-    for (const argv of [['--nope'], ['--from', 'tomorrow'], ['--env', 'prod']]) {
+    for (const argv of [['--nope'], ['--from', 'tomorrow'], ['--env', 'prod'], ['--days', '3']]) {
       const d = deps();
       expect(schedulesMain(argv, d)).toBe(2);
       expect(d.out.stderr).toHaveLength(1);

@@ -9,22 +9,24 @@ import {
 import type { Output } from '../job/output';
 import { BaseError, schedulesAt } from './base';
 import { diffSchedules } from './diff';
-import { peakSummary, scheduleTable, scheduleWarnings } from './report';
+import { costSection, pricesFor } from './cost';
+import { formatWeekdayZoned, jobState, peakSummary, scheduleTable, scheduleWarnings } from './report';
 import { timelineHtml } from './timeline';
 
 export const USAGE =
-  'usage: npm run schedules -- [--env <name>] [--from <ISO time>] [--base <git ref>] [--html <file>]';
+  'usage: npm run schedules -- [--env <name>] [--from <ISO time>] [--base <git ref>] [--html <file> [--days 1|7]]';
 
 export const HELP = `${USAGE}
 
 The schedule report of an environment, offline from config: every job's next runs in its own
-zone, the busiest minutes against the vCPU quota, warnings, and with --base what a pull
-request changes.
+zone, the busiest moment of the week against the vCPU quota, warnings, the monthly cost of
+each job, and with --base what a pull request changes, cost included.
 
   --env <name>       the environment, as in config/environments.ts (default: its default environment)
   --from <ISO time>  report from this time (default now)
   --base <git ref>   compare with config/schedules.ts at this ref, e.g. origin/main
-  --html <file>      also write the 24-hour timeline as HTML
+  --html <file>      also write the timeline as HTML (a page that sizes to its lanes)
+  --days <1|7>       the timeline's span: 1 (default) or 7, a week where weekly jobs show
   -h, --help         this help`;
 
 export interface SchedulesDeps {
@@ -40,7 +42,7 @@ export interface SchedulesDeps {
 /** The schedule report; returns the exit code: 0 done, 2 bad arguments, config or --base. */
 export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): number {
   const { out } = deps;
-  let values: { env?: string; from?: string; base?: string; html?: string; help?: boolean };
+  let values: { env?: string; from?: string; base?: string; html?: string; days?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -49,6 +51,7 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
         from: { type: 'string' },
         base: { type: 'string' },
         html: { type: 'string' },
+        days: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -69,6 +72,11 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     out.error(`error: --from "${values.from}" is not an ISO date-time such as 2026-11-22T00:00:00Z`);
     return 2;
   }
+  const days = values.days === undefined ? 1 : Number(values.days);
+  if (days !== 1 && days !== 7) {
+    out.error(`error: --days "${values.days}": the timeline spans 1 or 7 days\n${USAGE}`);
+    return 2;
+  }
   const sources = deps.config ?? configFiles;
   const envName = values.env ?? sources.defaultEnvironment;
   const known = Object.keys(sources.environments);
@@ -80,7 +88,13 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     const { schedules, environment } = loadConfig(envName, sources);
     // Loaded before anything is printed: a bad --base is one line on stderr, not a half report.
     const base = values.base === undefined ? undefined : (deps.base ?? schedulesAt)(values.base, envName);
-    out.line(`Schedules of ${envName} from ${from.toISOString()}: ${schedules.length} jobs`);
+    const zone = environment.defaultTimezone;
+    const off = schedules.filter((j) => !j.enabled);
+    const paused = off.filter((j) => jobState(j) === 'paused').length;
+    out.line(
+      `Schedules of ${envName} from ${formatWeekdayZoned(from, zone)} (${from.toISOString()}): ${schedules.length} jobs` +
+        (off.length > 0 ? `, ${paused} paused, ${off.length - paused} disabled` : ''),
+    );
     out.line();
     for (const line of scheduleTable(schedules, from)) out.line(line);
     out.line();
@@ -88,14 +102,19 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     const warnings = scheduleWarnings(schedules, environment, from);
     out.line(warnings.length > 0 ? `\n${warnings.length} warning(s):` : '\nno warnings');
     for (const w of warnings) out.line(`  ! ${w}`);
+    const year = from.getUTCFullYear();
+    out.line();
+    for (const line of costSection(schedules, environment.region, year)) out.line(line);
     if (base && values.base !== undefined) {
       out.line();
       out.line(`Changes against ${values.base}:`);
-      for (const line of diffSchedules(base, schedules, from)) out.line(`  ${line}`);
+      const prices = pricesFor(environment.region);
+      for (const line of diffSchedules(base, schedules, from, prices && { prices, year }))
+        out.line(`  ${line}`);
     }
     if (values.html !== undefined) {
-      deps.writeFile(values.html, timelineHtml(schedules, environment, from));
-      out.line(`\n24-hour timeline written to ${values.html}`);
+      deps.writeFile(values.html, timelineHtml(schedules, environment, from, { days }));
+      out.line(`\n${days === 7 ? '7-day' : '24-hour'} timeline written to ${values.html}`);
     }
     return 0;
   } catch (error) {

@@ -4,7 +4,7 @@ import { loadConfig, type ScheduledJobConfig } from '../../lib/config';
 import { scheduledJob } from '../../test/support/fixtures';
 import { BaseError, schedulesAt, schedulesFromSource } from './base';
 import { diffSchedules } from './diff';
-import { peakUsage, runsInDay, scheduleTable, scheduleWarnings } from './report';
+import { crowdedMinutes, peakUsage, runsInDay, scheduleTable, scheduleWarnings, weekStart } from './report';
 import { FIXTURE_CONFIG } from '../../test/fixtures/config';
 import { FIXTURE_BASE } from './test-support';
 
@@ -16,8 +16,20 @@ const job = (overrides: Partial<ScheduledJobConfig>) =>
 describe('scheduleTable', () => {
   it('shows each job’s next three runs in its own zone', () => {
     const [, row] = scheduleTable([job({ name: 'nightly', cron: '30 0 1 * ? *' })], FROM);
-    expect(row).toContain('2026-12-01 00:30 JST, 2027-01-01 00:30 JST, 2027-02-01 00:30 JST');
+    expect(row).toContain('Tue 1 Dec 00:30 JST, Fri 1 Jan 00:30 JST, Mon 1 Feb 00:30 JST');
     expect(row).toMatch(/10m\s+forbid\s+spot\s+enabled/);
+  });
+});
+
+describe('weekStart', () => {
+  it('is the coming Monday 00:00 in the zone, or the moment itself when it is one', () => {
+    const start = (iso: string, zone = 'Asia/Tokyo') => weekStart(new Date(iso), zone).toISOString();
+    expect(start('2026-11-22T00:00:00Z')).toBe('2026-11-22T15:00:00.000Z'); // Sun 09:00 JST -> Mon 00:00 JST
+    expect(start('2026-11-22T15:00:00Z')).toBe('2026-11-22T15:00:00.000Z'); // Mon 00:00 JST itself
+    expect(start('2026-11-22T15:00:01Z')).toBe('2026-11-29T15:00:00.000Z');
+    expect(start('2026-11-22T00:00:00Z', 'Europe/London')).toBe('2026-11-23T00:00:00.000Z');
+    // The Monday after the change to summer time starts at 00:00 BST, 23:00 UTC.
+    expect(start('2027-03-24T12:00:00Z', 'Europe/London')).toBe('2027-03-28T23:00:00.000Z');
   });
 });
 
@@ -36,12 +48,53 @@ describe('scheduleWarnings', () => {
     ]);
   });
 
-  it('flags a minute where four jobs start together, naming them', () => {
+  it('flags a minute where four jobs start together, naming them and the days', () => {
     const jobs = ['a', 'b', 'c', 'd'].map((name) => job({ name }));
     expect(scheduleWarnings(jobs, environment, FROM)).toContainEqual(
-      '2026-11-23 03:00 JST: 4 jobs start together (a, b, c, d); spread them if they share a database or API',
+      'every day 03:00 JST: 4 jobs start together (a, b, c, d); spread them if they share a database or API',
     );
     expect(scheduleWarnings(jobs.slice(0, 3), environment, FROM).join()).not.toContain('start together');
+    const weekly = [
+      ...jobs.slice(0, 3).map((j) => ({ ...j, cron: '0 5 * * ? *' })),
+      job({ name: 'w', cron: '0 5 ? * SUN *' }),
+    ];
+    expect(crowdedMinutes(weekly, environment, FROM)).toEqual([
+      'Sun 05:00 JST: 4 jobs start together (a, b, c, w); spread them if they share a database or API',
+    ]);
+  });
+
+  it('leaves out jobs that run every 15 minutes or more often, which are in every crowded minute', () => {
+    const daily = ['a', 'b', 'c'].map((name) => job({ name }));
+    const every = (name: string, minutes: number) =>
+      job({ name, cron: `*/${minutes} * * * ? *`, timeoutSeconds: 60, concurrency: 'allow' });
+    expect(crowdedMinutes([...daily, every('e5', 5), every('e15', 15)], environment, FROM)).toEqual([]);
+    expect(crowdedMinutes([...daily, every('e20', 20)], environment, FROM)).toEqual([
+      'every day 03:00 JST: 4 jobs start together (a, b, c, e20); spread them if they share a database or API',
+    ]);
+  });
+
+  it('says the same whatever hour, or day of the week, the report is run: it judges a fixed week', () => {
+    const jobs = [
+      ...['a', 'b', 'c'].map((name) => job({ name })),
+      job({ name: 'weekday', cron: '0 3 ? * MON-FRI *' }),
+      job({ name: 'big', cron: '30 3 * * ? *', cpu: 4096, memory: 8192, expectedDurationSeconds: 3600 }),
+      job({ name: 'big2', cron: '0 4 * * ? *', cpu: 4096, memory: 8192, expectedDurationSeconds: 3600 }),
+    ];
+    const at = (iso: string) => scheduleWarnings(jobs, environment, new Date(iso)).map(withoutDate);
+    // A peak names its day and time; only the date moves from one week to the next.
+    const withoutDate = (w: string) => w.replace(/ \d\d [A-Z][a-z]{2} /, ' ');
+    const reference = at('2026-11-22T00:00:00Z'); // Sun 09:00 JST
+    expect(reference).toContain(
+      'Mon Tue Wed Thu Fri 03:00 JST: 4 jobs start together (a, b, c, weekday); spread them if they share a database or API',
+    );
+    expect(reference).toContainEqual(expect.stringMatching(/^peak 8 vCPU at Mon 04:00 JST \(big, big2\)/));
+    for (const iso of [
+      '2026-11-22T14:59:59Z', // Sun 23:59 JST
+      '2026-11-23T18:00:00Z', // Tue 03:00 JST, the crowded minute itself
+      '2026-11-24T03:17:00Z', // Tue 12:17 JST
+      '2026-11-28T22:00:00Z', // Sun 07:00 JST
+    ])
+      expect(at(iso), iso).toEqual(reference);
   });
 
   it('flags overlapping runs whose vCPU exceeds the Fargate quota', () => {
@@ -51,7 +104,7 @@ describe('scheduleWarnings', () => {
     expect(peakUsage(runsInDay(jobs, FROM))).toMatchObject({ vcpu: 8, memoryGiB: 16, jobs: ['x', 'y'] });
     expect(scheduleWarnings(jobs, environment, FROM)).toContainEqual(
       expect.stringMatching(
-        /^peak 8 vCPU at 2026-11-23 03:30 JST \(x, y\) exceeds the account's Fargate quota of 6 vCPU/,
+        /^peak 8 vCPU at Mon 23 Nov 03:30 JST \(x, y\) exceeds the account's Fargate quota of 6 vCPU/,
       ),
     );
     // back to back is not overlap
@@ -74,15 +127,15 @@ describe('diffSchedules', () => {
     );
     expect(lines).toEqual([
       '+ added   new: 0 9 ? * MON-FRI * Asia/Tokyo',
-      '      next: 2026-11-23 09:00 JST, 2026-11-24 09:00 JST, 2026-11-25 09:00 JST',
+      '      next: Mon 23 Nov 09:00 JST, Tue 24 Nov 09:00 JST, Wed 25 Nov 09:00 JST',
       '- removed gone: was 0 3 * * ? * Asia/Tokyo',
       '~ changed report',
       '      cron: 0 3 * * ? * -> 0 4 * * ? *',
       '      next 3 runs:',
       '        before                    after',
-      '        2026-11-23 03:00 JST  ->  2026-11-23 04:00 JST',
-      '        2026-11-24 03:00 JST  ->  2026-11-24 04:00 JST',
-      '        2026-11-25 03:00 JST  ->  2026-11-25 04:00 JST',
+      '        Mon 23 Nov 03:00 JST  ->  Mon 23 Nov 04:00 JST',
+      '        Tue 24 Nov 03:00 JST  ->  Tue 24 Nov 04:00 JST',
+      '        Wed 25 Nov 03:00 JST  ->  Wed 25 Nov 04:00 JST',
     ]);
   });
 
@@ -97,9 +150,41 @@ describe('diffSchedules', () => {
     expect(lines).toContain('      timezone: Asia/Tokyo -> Europe/London');
     expect(lines).toContain('      timeoutSeconds: 10m -> 90m');
     expect(lines).toContain('      enabled: true -> false');
-    expect(lines).toContain('        2026-11-23 03:00 JST  ->  (disabled)');
+    expect(lines).toContain('        Mon 23 Nov 03:00 JST  ->  (disabled)');
     const moved = diffSchedules([job({})], [job({ timezone: 'Europe/London' })], FROM);
-    expect(moved).toContain('        2026-11-23 03:00 JST  ->  2026-11-22 03:00 GMT');
+    expect(moved).toContain('        Mon 23 Nov 03:00 JST  ->  Sun 22 Nov 03:00 GMT');
+  });
+
+  it('with prices, says what each change adds to the monthly bill, and the total before and after', () => {
+    const source = { url: 'https://example.com', checked: '2026-11-24' };
+    const prices = {
+      fargateVcpuHour: { ...source, usd: 0.04 },
+      fargateGbHour: { ...source, usd: 0.004 },
+      spotVcpuHour: { ...source, usd: 0.012 },
+      spotGbHour: { ...source, usd: 0.0012 },
+      stepFunctionsTransition: { ...source, usd: 0.000025 },
+      lambdaRequest: { ...source, usd: 0.0000002 },
+    };
+    // A run: 10 min (the timeout: no expectedDuration) at 0.25 vCPU / 0.5 GB on demand
+    // = 0.25/6 x 0.04 + 0.5/6 x 0.004 = $0.002, + 9 transitions $0.000225, + 2 invocations
+    // $0.0000004 = $0.0022254. Daily: x 365/12 = $0.0677; hourly: x 730 = $1.6245.
+    const report = (cron: string) => job({ name: 'report', cron, capacity: 'on-demand' });
+    const lines = diffSchedules([report('0 3 * * ? *')], [report('0 * * * ? *')], FROM, {
+      prices,
+      year: 2026,
+    });
+    expect(lines[0]).toBe('~ changed report  +$1.56/month');
+    expect(lines.at(-1)).toBe(
+      "monthly cost: $0.07 -> $1.62 (+$1.56/month, runs only: see the report's cost notes)",
+    );
+    const removed = diffSchedules([report('0 * * * ? *'), job({ name: 'x' })], [job({ name: 'x' })], FROM, {
+      prices,
+      year: 2026,
+    });
+    expect(removed[0]).toBe('- removed report: was 0 * * * ? * Asia/Tokyo  -$1.62/month');
+    // A change that costs nothing (an owner) gets no figure.
+    const owner = diffSchedules([job({})], [job({ owner: 'data' })], FROM, { prices, year: 2026 });
+    expect(owner[0]).toBe('~ changed j');
   });
 
   it('says so when nothing changed', () => {

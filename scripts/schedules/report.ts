@@ -2,12 +2,63 @@ import type { EnvironmentConfig, ScheduledJobConfig } from '../../lib/config';
 import { formatDuration } from '../../lib/config/duration';
 import { minimumIntervalSeconds, nextRuns } from '../../lib/schedule/aws-cron';
 import { formatTable } from '../job/output';
-import { formatInZone } from '../../lib/schedule/time-format';
+import { dateTimeFormat } from '../../lib/schedule/date-format';
+import { formatInZone, formatWeekdayTime, zoneAbbreviation } from '../../lib/schedule/time-format';
 
 export const NEXT_RUNS = 3;
 /** This many jobs starting in the same minute is worth a look (API rate limits, RunTask throttling). */
 export const CROWDED_MINUTE = 4;
+/**
+ * Jobs that run this often or more are left out of the crowded minutes: they start in
+ * every crowded minute by construction, so naming them says nothing a reviewer can act on.
+ */
+export const FREQUENT_SECONDS = 15 * 60;
 const DAY_MS = 86_400_000;
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** `Sun 22 Nov 09:00 JST`: a time as a reader of the environment's zone says it. */
+export function formatWeekdayZoned(date: Date, timeZone: string): string {
+  return `${formatWeekdayTime(date, timeZone)} ${zoneAbbreviation(date, timeZone)}`;
+}
+
+/** A job's state in the operator's words: enabled, disabled (no end), or paused until a date. */
+export function jobState(job: ScheduledJobConfig): 'enabled' | 'disabled' | 'paused' {
+  if (job.enabled) return 'enabled';
+  return job.disabledUntil ? 'paused' : 'disabled';
+}
+
+/** The offset of `timeZone` from UTC at `date`, in ms (Tokyo: +9 h). */
+function zoneOffsetMs(date: Date, timeZone: string): number {
+  const parts = dateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(date.getTime() / 1000) * 1000;
+}
+
+/**
+ * The coming Monday 00:00 in `timeZone` (`date` itself when it is one): the start of the
+ * fixed week the warnings judge, so a report run at 09:00 or at 23:00, on Tuesday or on
+ * Sunday, says the same, and it is a week still ahead.
+ */
+export function weekStart(date: Date, timeZone: string): Date {
+  const local = new Date(date.getTime() + zoneOffsetMs(date, timeZone));
+  const atMidnight = local.getTime() % DAY_MS === 0;
+  // Days to the next Monday; 0 only when `date` is Monday 00:00 already.
+  const ahead = (8 - local.getUTCDay()) % 7 || (atMidnight ? 0 : 7);
+  const midnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + ahead);
+  // The offset at local midnight, which a daylight-saving change that week may have moved.
+  const guess = midnight - zoneOffsetMs(new Date(midnight), timeZone);
+  return new Date(midnight - zoneOffsetMs(new Date(guess), timeZone));
+}
 
 /** The table a reviewer reads: every job, its schedule in its own zone, and how it runs. */
 export function scheduleTable(jobs: readonly ScheduledJobConfig[], from: Date): string[] {
@@ -23,7 +74,7 @@ export function scheduleTable(jobs: readonly ScheduledJobConfig[], from: Date): 
       job.capacity,
       job.enabled
         ? 'enabled'
-        : `disabled${job.disabledUntil ? ` until ${job.disabledUntil}` : ''}: ${job.disabledReason ?? ''}`,
+        : `${jobState(job)}${job.disabledUntil ? ` until ${job.disabledUntil}` : ''}: ${job.disabledReason ?? ''}`,
     ]),
   );
 }
@@ -35,7 +86,7 @@ export function upcomingRuns(job: ScheduledJobConfig, from: Date, count = NEXT_R
 
 export function upcoming(job: ScheduledJobConfig, from: Date): string {
   return upcomingRuns(job, from)
-    .map((d) => formatInZone(d, job.timezone))
+    .map((d) => formatWeekdayZoned(d, job.timezone))
     .join(', ');
 }
 
@@ -43,6 +94,27 @@ interface Run {
   readonly job: ScheduledJobConfig;
   readonly start: number;
   readonly end: number;
+}
+
+/** Every enabled job's runs starting in [from, from + days), day by day (runsInDay's bound is a day). */
+export function runsInDays(jobs: readonly ScheduledJobConfig[], from: Date, days: number): Run[] {
+  return Array.from({ length: days }, (_, day) =>
+    runsInDay(jobs, new Date(from.getTime() + day * DAY_MS)),
+  ).flat();
+}
+
+/**
+ * The runs of the week from `start`, computed once per job list: the peak line, the quota
+ * warning and the crowded minutes all read the same week, and a week of an every-5-minute
+ * job is 2,016 runs to compute.
+ */
+const weeks = new WeakMap<readonly ScheduledJobConfig[], { start: number; runs: Run[] }>();
+function weekRuns(jobs: readonly ScheduledJobConfig[], start: Date): Run[] {
+  const cached = weeks.get(jobs);
+  if (cached?.start === start.getTime()) return cached.runs;
+  const runs = runsInDays(jobs, start, 7);
+  weeks.set(jobs, { start: start.getTime(), runs });
+  return runs;
 }
 
 /** Every enabled job's runs starting in [from, from + 24 h), each as long as expected (else its timeout). */
@@ -113,20 +185,11 @@ export function scheduleWarnings(
       );
     }
   }
-  const runs = runsInDay(jobs, from);
-  const byMinute = new Map<number, string[]>();
-  for (const r of runs) byMinute.set(r.start, [...(byMinute.get(r.start) ?? []), r.job.name]);
-  for (const [minute, names] of [...byMinute].sort((a, b) => a[0] - b[0])) {
-    if (names.length >= CROWDED_MINUTE) {
-      warnings.push(
-        `${formatInZone(new Date(minute), environment.defaultTimezone)}: ${names.length} jobs start together (${names.join(', ')}); spread them if they share a database or API`,
-      );
-    }
-  }
-  const peak = peakUsage(runs);
+  warnings.push(...crowdedMinutes(jobs, environment, from));
+  const peak = peakUsage(weekRuns(jobs, weekStart(from, environment.defaultTimezone)));
   if (peak.vcpu > environment.fargateVcpuQuota) {
     warnings.push(
-      `peak ${peak.vcpu} vCPU at ${formatInZone(peak.at, environment.defaultTimezone)} (${peak.jobs.join(', ')}) exceeds the account's Fargate quota of ${environment.fargateVcpuQuota} vCPU: runs would fail to start`,
+      `peak ${peak.vcpu} vCPU at ${formatWeekdayZoned(peak.at, environment.defaultTimezone)} (${peak.jobs.join(', ')}) exceeds the account's Fargate quota of ${environment.fargateVcpuQuota} vCPU: runs would fail to start`,
     );
   }
   for (const job of jobs.filter((j) => !j.enabled && !j.disabledUntil)) {
@@ -137,12 +200,57 @@ export function scheduleWarnings(
   return warnings;
 }
 
+/**
+ * Minutes of the fixed week (Monday to Sunday in the environment's zone, holding `from`) in
+ * which CROWDED_MINUTE or more jobs start, leaving out jobs that run every 15 minutes or
+ * more often. The same clash on several days is one line naming the days.
+ */
+export function crowdedMinutes(
+  jobs: readonly ScheduledJobConfig[],
+  environment: EnvironmentConfig,
+  from: Date,
+): string[] {
+  const zone = environment.defaultTimezone;
+  const week = weekStart(from, zone);
+  const runs = weekRuns(jobs, week);
+  // A job's shortest gap within the week (runs are in order per job).
+  const gap = new Map<ScheduledJobConfig, number>();
+  const last = new Map<ScheduledJobConfig, number>();
+  for (const r of runs) {
+    const before = last.get(r.job);
+    if (before !== undefined) gap.set(r.job, Math.min(gap.get(r.job) ?? Infinity, (r.start - before) / 1000));
+    last.set(r.job, r.start);
+  }
+  const byMinute = new Map<number, string[]>();
+  for (const r of runs.filter((r) => (gap.get(r.job) ?? Infinity) > FREQUENT_SECONDS))
+    byMinute.set(r.start, [...(byMinute.get(r.start) ?? []), r.job.name]);
+  // One entry per clash (time of day in the zone + the jobs), with the days it happens on.
+  const clashes = new Map<string, { time: string; names: string[]; days: string[] }>();
+  for (const [minute, names] of [...byMinute].sort((a, b) => a[0] - b[0])) {
+    if (names.length < CROWDED_MINUTE) continue;
+    const at = new Date(minute);
+    const time = `${formatInZone(at, zone).slice(11, 16)} ${zoneAbbreviation(at, zone)}`;
+    const day = WEEKDAYS[Math.floor((minute - week.getTime()) / DAY_MS)] ?? formatWeekdayTime(at, zone);
+    const key = `${time}|${names.join(',')}`;
+    const clash = clashes.get(key) ?? { time, names, days: [] };
+    clash.days.push(day);
+    clashes.set(key, clash);
+  }
+  return [...clashes.values()].map(
+    ({ time, names, days }) =>
+      `${days.length === 7 ? 'every day' : days.join(' ')} ${time}: ${names.length} jobs start together (${names.join(', ')}); spread them if they share a database or API`,
+  );
+}
+
 export function peakSummary(
   jobs: readonly ScheduledJobConfig[],
   environment: EnvironmentConfig,
   from: Date,
 ): string {
-  const peak = peakUsage(runsInDay(jobs, from));
-  if (peak.jobs.length === 0) return 'peak use in the next 24 h: no runs';
-  return `peak use in the next 24 h: ${peak.vcpu} vCPU / ${peak.memoryGiB} GiB at ${formatInZone(peak.at, environment.defaultTimezone)} (quota ${environment.fargateVcpuQuota} vCPU)`;
+  const zone = environment.defaultTimezone;
+  const week = weekStart(from, zone);
+  const peak = peakUsage(weekRuns(jobs, week));
+  const label = `peak use in the week from ${formatWeekdayZoned(week, zone)}`;
+  if (peak.jobs.length === 0) return `${label}: no runs`;
+  return `${label}: ${peak.vcpu} vCPU / ${peak.memoryGiB} GiB at ${formatWeekdayZoned(peak.at, zone)} (quota ${environment.fargateVcpuQuota} vCPU)`;
 }

@@ -1,24 +1,21 @@
 #!/usr/bin/env bash
-# Renders the schedule timeline in headless Chromium and writes a PNG to look at:
-#   bash scripts/schedules/screenshot.sh [out.png] [--from <ISO time>] [--env <name>]
-# Skips (exit 0) with a message when Debian's chromium is not installed:
-#   apt-get install -y chromium
+# Renders the schedule timeline in headless Chromium, whole page, at 1400 and 1920 px:
+#   bash scripts/schedules/screenshot.sh [--jobs 30] [--days 1|7] [--out <dir>] [--from <ISO time>]
+# On a fresh Debian machine it installs Debian's chromium first (as root: apt-get; otherwise
+# it says the command to run). playwright-core (a devDependency) drives it and downloads no
+# browser of its own. Set CHROMIUM=<path> to use another Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-png=${1:-schedules-timeline.png}
-shift || true
-chromium=$(command -v chromium || true)
+chromium=${CHROMIUM:-$(command -v chromium || true)}
 if [ -z "$chromium" ]; then
-  echo "chromium not installed: skipping the timeline screenshot (apt-get install -y chromium)"
-  exit 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "installing Debian's chromium (apt-get install -y chromium)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+    chromium=$(command -v chromium)
+  else
+    echo "chromium is not installed: run 'sudo apt-get install -y chromium', or set CHROMIUM=<path>" >&2
+    exit 1
+  fi
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-npm run --silent schedules -- "$@" --html "$tmp/timeline.html" > /dev/null
-# Flags: no sandbox as root, and no background networking (this machine has no network).
-"$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$tmp/profile" --window-size=1720,420 --screenshot="$png" \
-  "file://$tmp/timeline.html" 2> "$tmp/chromium.log" || { cat "$tmp/chromium.log"; exit 1; }
-[ -s "$png" ] || { echo "no screenshot written"; cat "$tmp/chromium.log"; exit 1; }
-echo "timeline screenshot: $png"
+[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+CHROMIUM="$chromium" npx tsx scripts/schedules/screenshot.ts "$@"
