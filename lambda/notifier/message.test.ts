@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { jobRunnerInput } from '../../lib/schedule/runner-input';
 import { scheduledJob } from '../../test/support/fixtures';
 import { toRunRecord, type RecorderEvent } from '../job-recorder/record';
-import { inZone, recoveryMessage, runMessage, type MessageContext } from './message';
+import {
+  alarmMessage,
+  fallbackMessage,
+  inZone,
+  missedMessage,
+  notStartedMessage,
+  recoveryMessage,
+  runMessage,
+  type MessageContext,
+} from './message';
 
 const executionArn = 'arn:aws:states:ap-northeast-1:111111111111:execution:sandbox-job-runner:exec-1';
 const job = scheduledJob({ name: 'nightly-report', retries: 2, timeoutSeconds: 3600 });
@@ -181,5 +190,100 @@ describe('the Slack message of a run', () => {
         },
       },
     ]);
+  });
+});
+
+describe('the other messages', () => {
+  const alarm = {
+    AlarmName: 'sandbox-Notifications-UndeliveredAlarm',
+    AlarmDescription: 'redrive the <dead-letter> queue',
+    NewStateValue: 'ALARM',
+    NewStateReason: 'Threshold Crossed',
+    StateChangeTime: '2026-11-24T01:05:00.000+0000',
+  };
+  const env = { name: 'sandbox', region: 'ap-northeast-1', timezone: 'Asia/Tokyo' };
+
+  it('renders a fallback, a missed slot, a refused start and an alarm as Block Kit', () => {
+    expect({
+      fallback: fallbackMessage(
+        {
+          job: 'nightly-report',
+          slot: '2026-11-23T18:00:00Z',
+          reason: 'Spot capacity unavailable',
+          executionArn,
+        },
+        context,
+      ),
+      missed: missedMessage(
+        { job: 'nightly-report', slot: '2026-11-23T18:00:00Z', reason: 'no run claimed it' },
+        context,
+      ),
+      notStarted: notStartedMessage(
+        { executionArn, error: 'InvalidRunInput', cause: 'slot: <bad>' },
+        context.environment,
+      ),
+      alarm: alarmMessage(alarm, env),
+    }).toMatchSnapshot();
+  });
+
+  it('counts repeats of a fallback and of missed slots in the headline', () => {
+    const storm = { ...context, count: 3, since: '2026-11-23T16:05:00Z' };
+    const detail = { job: 'a', slot: '2026-11-23T18:00:00Z', executionArn };
+    expect(fallbackMessage(detail, storm).text).toBe(
+      ':large_yellow_circle: a fell back to on-demand in sandbox — 3 times since Tue 24 Nov 01:05 JST: Spot capacity was not available or the task was interrupted',
+    );
+    expect(missedMessage(detail, { ...storm, since: undefined }).text).toBe(
+      ':warning: a did not run at Tue 24 Nov 03:00 JST in sandbox — 3 slots since the first: no run claimed the slot',
+    );
+    expect(missedMessage(detail, storm).text).toContain('— 3 slots since Tue 24 Nov 01:05 JST:');
+  });
+
+  it('gives the backfill command for exactly the missed slot, and says a manual slot is manual', () => {
+    const text = JSON.stringify(missedMessage({ job: 'a', slot: '2026-11-23T18:00:00Z' }, context).blocks);
+    expect(text).toContain(
+      'backfill a --from 2026-11-23T18:00:00Z --to 2026-11-23T18:01:00Z --env sandbox --dry-run',
+    );
+    expect(JSON.stringify(missedMessage({ job: 'a', slot: 'x' }, context).blocks)).toContain(
+      '--from x --to x',
+    );
+    expect(fallbackMessage({ job: 'a', slot: 'manual:1', executionArn }, context).blocks[1]).toMatchObject({
+      fields: [{ text: '*Slot*\nmanual run' }, expect.anything()],
+    });
+  });
+
+  it('says an alarm that cleared, an unknown state, and one without a description or reason', () => {
+    const ok = alarmMessage(
+      { ...alarm, NewStateValue: 'OK', AlarmDescription: null, NewStateReason: undefined },
+      env,
+    );
+    expect(ok.text).toBe(':white_check_mark: OK: sandbox-Notifications-UndeliveredAlarm');
+    expect(ok.blocks.map((b) => b['type'])).toEqual(['header', 'section', 'actions']);
+    expect(JSON.stringify(ok.blocks)).toContain('*Why*\\n—');
+    expect(alarmMessage({ ...alarm, NewStateValue: 'INSUFFICIENT_DATA' }, env).text).toMatch(
+      /^:grey_question: /,
+    );
+    expect(JSON.stringify(alarmMessage(alarm, env).blocks)).toContain(
+      '#alarmsV2:alarm/sandbox-Notifications-UndeliveredAlarm',
+    );
+  });
+
+  it('says what is unknown about a run that was not recorded', () => {
+    const bare = {
+      job: 'a',
+      slot: '2026-11-23T18:00:00Z',
+      trigger: 'schedule' as const,
+      status: 'Failed' as const,
+      reason: 'the job failed on attempt 1',
+      executionArn,
+    };
+    const fields = (run: typeof bare & { recorded?: boolean }) =>
+      (runMessage(run, context).blocks[1] as { fields: { text: string }[] }).fields.map((f) => f.text);
+    expect(fields({ ...bare, recorded: false }).slice(2)).toEqual([
+      '*Exit code*\n—',
+      '*Attempt*\n— (run not recorded)',
+      '*Capacity*\n— (run not recorded)',
+      '*Duration*\n— (run not recorded)',
+    ]);
+    expect(fields(bare)[3]).toBe('*Attempt*\n—');
   });
 });

@@ -146,7 +146,7 @@ export function fallbackMessage(
         elements: [
           {
             type: 'mrkdwn',
-            text: `The run goes on on-demand (it costs about 3× as much); frequent fallbacks mean the job should be \`capacity: 'on-demand'\`.  ·  \`npm run job -- status ${detail.job} --env ${env.name}\``,
+            text: `The run goes on on-demand (Spot is up to 70% cheaper); frequent fallbacks mean the job should be \`capacity: 'on-demand'\`.  ·  \`npm run job -- status ${detail.job} --env ${env.name}\``,
           },
         ],
       },
@@ -178,7 +178,8 @@ export function missedMessage(
           {
             type: 'mrkdwn',
             text: [
-              `npm run job -- backfill ${detail.job} --from ${detail.slot} --to ${detail.slot} --env ${env.name} --dry-run`,
+              // backfill runs the slots of [from, to): the window of this one slot.
+              `npm run job -- backfill ${detail.job} --from ${detail.slot} --to ${oneMinuteAfter(detail.slot)} --env ${env.name} --dry-run`,
               `npm run job -- status ${detail.job} --env ${env.name}`,
             ]
               .map((c) => `\`${c}\``)
@@ -249,6 +250,11 @@ export function alarmMessage(
     ],
   };
 }
+
+const oneMinuteAfter = (iso: string) => {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : new Date(time + 60_000).toISOString().replace('.000Z', 'Z');
+};
 
 const slotText = (slot: string, timeZone: string) =>
   slot.startsWith('manual:') ? 'manual run' : inZone(slot, timeZone);
