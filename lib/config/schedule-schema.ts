@@ -64,7 +64,8 @@ const jobFields = {
   expectedDuration: durationSchema.optional(),
   missedRunGrace: durationSchema
     .refine((s) => s >= MISSED_RUN_GRACE.minSeconds, {
-      error: 'is shorter than 1m: a run starting a few seconds late would be reported missed; use "1m" or more',
+      error:
+        'is shorter than 1m: a run starting a few seconds late would be reported missed; use "1m" or more',
     })
     .refine((s) => s <= MISSED_RUN_GRACE.maxSeconds, {
       error: 'is longer than 12h: a missed run would be reported too late to act on; use "12h" or less',

@@ -298,7 +298,7 @@ describe('overrides', () => {
     });
   });
 
-  it('override the missed-run grace per environment, and an unrelated override keeps the job\'s', () => {
+  it("override the missed-run grace per environment, and an unrelated override keeps the job's", () => {
     const graced = { ...job, missedRunGrace: '30m', overrides: { staging: { missedRunGrace: '1h' } } };
     expect(parse([graced], 'staging')[0]!.missedRunGraceSeconds).toBe(3600);
     const other = { ...job, missedRunGrace: '30m', overrides: { staging: { retries: 1 } } };
