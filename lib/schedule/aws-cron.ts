@@ -222,6 +222,12 @@ export function nextRuns(
   const years = cron.year === '*' ? undefined : expandYears(cron.year);
   const iterator = (after: Date) =>
     CronExpressionParser.parse(toCronParser(withoutWeekdayRule(cron)), { tz: timeZone, currentDate: after });
+  // The hours and minutes the cron names: a candidate at any other wall-clock time is
+  // cron-parser moving a time that does not exist (the hour skipped when DST starts) to the
+  // next hour. Scheduler skips such a time, so it is no run.
+  const { hour, minute } = CronExpressionParser.parse(toCronParser(withoutWeekdayRule(cron))).fields;
+  const hours = new Set<number>(hour.values);
+  const minutes = new Set<number>(minute.values);
   const runs: Date[] = [];
   let candidates = iterator(from);
   // Bounded: W and year filters discard candidates; 5,000 covers years of daily candidates.
@@ -237,6 +243,7 @@ export function nextRuns(
       candidates = iterator(new Date(Date.UTC(Math.min(...later), 0, 1) - 14 * 3600_000));
       continue;
     }
+    if (!hours.has(local.hour) || !minutes.has(local.minute)) continue;
     if (!weekdayRule || matchesWeekdayRule(weekdayRule, local)) runs.push(next);
   }
   return runs;
@@ -259,6 +266,8 @@ interface LocalDate {
   readonly year: number;
   readonly month: number; // 1-12
   readonly day: number;
+  readonly hour: number; // 0-23
+  readonly minute: number;
 }
 
 function localParts(date: Date, timeZone: string): LocalDate {
@@ -267,9 +276,18 @@ function localParts(date: Date, timeZone: string): LocalDate {
     year: 'numeric',
     month: 'numeric',
     day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
   }).formatToParts(date);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+  };
 }
 
 /**
