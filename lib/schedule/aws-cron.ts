@@ -225,11 +225,10 @@ export function nextRuns(
   // The hours and minutes the cron names: a candidate at any other wall-clock time is
   // cron-parser moving a time that does not exist (the hour skipped when DST starts) to the
   // next hour. Scheduler skips such a time, so it is no run.
-  const { hour, minute } = CronExpressionParser.parse(toCronParser(withoutWeekdayRule(cron))).fields;
-  const hours = new Set<number>(hour.values);
-  const minutes = new Set<number>(minute.values);
-  const runs: Date[] = [];
   let candidates = iterator(from);
+  const hours = new Set<number>(candidates.fields.hour.values);
+  const minutes = new Set<number>(candidates.fields.minute.values);
+  const runs: Date[] = [];
   // Bounded: W and year filters discard candidates; 5,000 covers years of daily candidates.
   for (let i = 0; runs.length < count && i < 5000; i++) {
     // next() throws when no time matches any more; hasNext() would find each time twice.
@@ -244,6 +243,10 @@ export function nextRuns(
       continue;
     }
     if (!hours.has(local.hour) || !minutes.has(local.minute)) continue;
+    // When DST ends a wall-clock time happens twice; Scheduler runs it once, the first time.
+    // Iterating on, cron-parser never returns the repeat; only a start inside the repeated
+    // hour can yield one, so only candidates within an hour of \`from\` are checked.
+    if (next.getTime() - from.getTime() <= 3600_000 && repeatsEarlierTime(next, local, timeZone)) continue;
     if (!weekdayRule || matchesWeekdayRule(weekdayRule, local)) runs.push(next);
   }
   return runs;
@@ -255,6 +258,19 @@ function nextOrUndefined(candidates: ReturnType<typeof CronExpressionParser.pars
   } catch {
     return undefined;
   }
+}
+
+/** Whether the same wall-clock time was already shown 30 or 60 minutes earlier (a DST fall-back). */
+function repeatsEarlierTime(date: Date, local: LocalDate, timeZone: string): boolean {
+  return [30, 60].some((minutes) => {
+    const earlier = localParts(new Date(date.getTime() - minutes * 60_000), timeZone);
+    return (
+      earlier.day === local.day &&
+      earlier.hour === local.hour &&
+      earlier.minute === local.minute &&
+      earlier.month === local.month
+    );
+  });
 }
 
 /** cron-parser has no `W`: match every day and filter with `matchesWeekdayRule`. */

@@ -73,6 +73,10 @@ describe('nextRuns (times checked by hand)', () => {
       '2026-11-01T05:30:00.000Z',
       '2026-11-02T06:30:00.000Z',
     ]);
+    // Asked between the two 01:30s, the second one is no run either.
+    expect(iso(nextRuns('30 1 * * ? *', 'America/New_York', new Date('2026-11-01T05:45:00Z'), 1))).toEqual([
+      '2026-11-02T06:30:00.000Z',
+    ]);
   });
 
   it('honours the year field', () => {
