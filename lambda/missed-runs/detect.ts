@@ -1,5 +1,4 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { formatDuration } from '../../lib/config/duration';
 import type { CatalogEntry, MissedRunCatalog } from '../../lib/schedule/missed-run-catalog';
 import { formatInZone } from '../../lib/schedule/time-format';
 import { epochSeconds, pauseKey, slotKey } from '../job-lease/keys';
@@ -87,8 +86,18 @@ function pausedAt(pause: Record<string, unknown> | undefined, at: Date): boolean
   return Number.isNaN(since) || since <= at.getTime();
 }
 
+/**
+ * `10m`, `2h`, `90s`, as config writes a grace. Not lib/config/duration's formatDuration:
+ * that module pulls all of zod (~400 KB) into this bundle for three lines.
+ */
+export function graceText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
 function missedDetail(environment: string, c: Candidate): JobMissedDetail {
-  const grace = formatDuration(c.job.graceSeconds);
+  const grace = graceText(c.job.graceSeconds);
   return {
     cause: 'unclaimed',
     environment,
