@@ -7,7 +7,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { missedRunCatalog } from '../../lib/schedule/missed-run-catalog';
 import { jobRunnerInput } from '../../lib/schedule/runner-input';
@@ -143,6 +143,17 @@ describe('alertDeadLetters', () => {
     expect(table.get('UNDELIVERED', realDeadLetter.MessageId!)).toMatchObject({
       ttl: Date.parse('2026-11-22T18:20:00Z') / 1000 + 15 * 86_400,
     });
+  });
+
+  it('writes no marker again for a message a warm container already alerted', async () => {
+    const warm = new Set<string>();
+    queueHolds(realDeadLetter);
+    await run(warm);
+    const puts = ddbMock.commandCalls(PutCommand).length;
+    queueHolds(realDeadLetter);
+    await run(warm);
+    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(puts);
+    expect(details).toHaveLength(1);
   });
 
   it('says a malformed message is unreadable, with its id, and does not throw', async () => {

@@ -9,7 +9,7 @@ import { mockAws } from '../../test/support/aws-mock';
 import { FakeJobsTable } from '../../test/support/fake-jobs-table';
 import { scheduledJob } from '../../test/support/fixtures';
 import { pauseKey, slotKey } from '../job-lease/keys';
-import { detectMissedRuns } from './detect';
+import { detectMissedRuns, graceText } from './detect';
 import type { JobMissedDetail } from './events';
 import { seenKey } from './keys';
 
@@ -155,6 +155,17 @@ describe('detectMissedRuns', () => {
     pause('2026-11-22T18:05:00Z', '2026-11-22T21:00:00Z'); // paused after the slot was missed
     await run(catalog, '2026-11-22T18:20:00Z');
     expect(alertedSlots()).toEqual([`nightly-report ${SLOT}`]);
+  });
+
+  it('trusts a pause item written without `since` for the whole of its time', async () => {
+    const catalog = seenLongAgo(catalogOf(nightly));
+    table.put({ ...pauseKey(nightly.name), untilEpoch: Date.parse('2026-11-22T21:00:00Z') / 1000 });
+    await run(catalog, '2026-11-22T18:20:00Z');
+    expect(sent).toEqual([]);
+  });
+
+  it('says the grace as config writes it', () => {
+    expect([graceText(600), graceText(7200), graceText(90)]).toEqual(['10m', '2h', '90s']);
   });
 
   it('is silent for a disabled job', async () => {
