@@ -109,7 +109,7 @@ describe('alertDeadLetters', () => {
         expectedAt: '2026-11-23 03:00 JST',
         timezone: 'Asia/Tokyo',
         reason:
-          'EventBridge Scheduler could not start nightly-report (2026-11-23 03:00 JST): AccessDeniedException User: arn:aws:sts::111111111111:assumed-role/sandbox-scheduler/a is not authorized to perform: states:StartExecution. Fix the cause, then redrive the message from the dead-letter queue, or run the slot with npm run job -- backfill.',
+          'EventBridge Scheduler could not start nightly-report (2026-11-23 03:00 JST): AccessDeniedException User: arn:aws:sts::111111111111:assumed-role/sandbox-scheduler/a is not authorized to perform: states:StartExecution. Fix the cause, then run the slot with npm run job -- backfill nightly-report --from 2026-11-22T18:00:00Z --to 2026-11-22T18:00:01Z --env sandbox; the message stays in the dead-letter queue until you delete it.',
         deadLetter: {
           messageId: '5fea7756-0ea4-451a-a703-a558b933e274',
           errorCode: 'AccessDeniedException',
@@ -164,7 +164,7 @@ describe('alertDeadLetters', () => {
         cause: 'undelivered',
         environment: 'sandbox',
         reason:
-          'EventBridge Scheduler could not start a job. Fix the cause, then redrive the message from the dead-letter queue, or run the slot with npm run job -- backfill. The message body is not a job runner input: read message bad-1 in the queue.',
+          'EventBridge Scheduler could not start a job. Fix the cause, then run the missed slot with npm run job -- backfill; the message stays in the dead-letter queue until you delete it. The message body is not a job runner input: read message bad-1 in the queue.',
         deadLetter: { messageId: 'bad-1' },
       },
     ]);

@@ -96,7 +96,7 @@ function deadLetterDetail(message: Message, catalog: MissedRunCatalog): JobMisse
     ...(slot ? { slot } : {}),
     ...(expectedAt ? { expectedAt } : {}),
     ...(timezone ? { timezone } : {}),
-    reason: `EventBridge Scheduler could not start ${what}${why}. Fix the cause, then redrive the message from the dead-letter queue, or run the slot with npm run job -- backfill.${unreadable}`,
+    reason: `EventBridge Scheduler could not start ${what}${why}. Fix the cause, then ${rerun(catalog.environment, job?.name, slot)}; the message stays in the dead-letter queue until you delete it.${unreadable}`,
     deadLetter: {
       messageId: message.MessageId ?? 'unknown',
       ...(errorCode ? { errorCode } : {}),
@@ -105,6 +105,14 @@ function deadLetterDetail(message: Message, catalog: MissedRunCatalog): JobMisse
       ...optional('scheduleArn', attribute(message, 'SCHEDULE_ARN')),
     },
   };
+}
+
+/** The command that runs exactly this slot: backfill's window is [from, to). */
+function rerun(environment: string, job: string | undefined, slot: string | undefined): string {
+  const at = slot ? Date.parse(slot) : Number.NaN;
+  if (!job || Number.isNaN(at)) return 'run the missed slot with npm run job -- backfill';
+  const to = new Date(at + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `run the slot with npm run job -- backfill ${job} --from ${slot} --to ${to} --env ${environment}`;
 }
 
 const optional = <K extends string>(key: K, value: string | undefined) =>
