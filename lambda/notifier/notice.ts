@@ -38,10 +38,12 @@ const fallbackDetail = z.looseObject({
   executionArn: z.string().check(z.startsWith('arn:')),
 });
 
+/** lambda/missed-runs/events.ts `JobMissedDetail`: job and slot are absent for an unreadable dead letter. */
 const missedDetail = z.looseObject({
-  job: z.string().check(z.minLength(1)),
-  slot: z.string().check(z.minLength(1)),
-  /** Why it counts as missed, e.g. "no run claimed the slot 10 minutes after it" or a Scheduler error. */
+  cause: z.optional(z.enum(['unclaimed', 'undelivered'])),
+  job: z.optional(z.string().check(z.minLength(1))),
+  slot: z.optional(z.string().check(z.minLength(1))),
+  /** One sentence an operator can act on. */
   reason: z.optional(z.string()),
 });
 

@@ -47,10 +47,19 @@ export async function notify(notice: Notice, deps: NotifyDeps): Promise<Outcome>
       return incident(notice.detail.job, 'fallback', notice.at, deps, (context) =>
         fallbackMessage(notice.detail, context),
       );
-    case 'missed':
-      return incident(notice.detail.job, 'missed', notice.at, deps, (context) =>
-        missedMessage(notice.detail, context),
-      );
+    case 'missed': {
+      const { job, slot, reason } = notice.detail;
+      const detail = { job: job ?? 'a job', slot: slot ?? 'an unknown slot', ...(reason ? { reason } : {}) };
+      // A dead letter nobody could read names no job: the environment's channel, no thread.
+      if (!job || !slot) {
+        await deps.slack.post(
+          catalog.environment.channel,
+          missedMessage(detail, { environment, job: facts('', catalog), count: 1 }),
+        );
+        return 'posted';
+      }
+      return incident(job, 'missed', notice.at, deps, (context) => missedMessage(detail, context));
+    }
     case 'run': {
       const { run } = notice;
       if (notice.detailType === 'JobSucceeded')

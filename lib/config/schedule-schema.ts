@@ -11,6 +11,11 @@ import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
 const MAX_TIMEOUT_SECONDS = 24 * 3600;
+/**
+ * How late a slot's claim may be before the missed-run detector alerts. Below a minute a
+ * cold start of the lease Lambda would alert; past 12 hours nobody is told in time.
+ */
+const MISSED_RUN_GRACE = { defaultSeconds: 600, minSeconds: 60, maxSeconds: 12 * 3600 } as const;
 
 /**
  * `2026-02-30` has the shape of a date but is none: Date quietly makes it 2 March. A day or
@@ -63,6 +68,15 @@ const jobFields = {
     error: 'is longer than 24h: split the job, or run it as a worker that takes work from a queue',
   }),
   expectedDuration: durationSchema.optional(),
+  missedRunGrace: durationSchema
+    .refine((s) => s >= MISSED_RUN_GRACE.minSeconds, {
+      error:
+        'is shorter than 1m: a run starting a few seconds late would be reported missed; use "1m" or more',
+    })
+    .refine((s) => s <= MISSED_RUN_GRACE.maxSeconds, {
+      error: 'is longer than 12h: a missed run would be reported too late to act on; use "12h" or less',
+    })
+    .default(MISSED_RUN_GRACE.defaultSeconds),
   concurrency: z
     .enum(['forbid', 'replace', 'allow'], {
       error:
@@ -138,13 +152,15 @@ export type ScheduledJobInput = z.input<typeof jobSchema> & {
 /** A validated job, with this environment's overrides applied and defaults filled in. */
 export type ScheduledJobConfig = Omit<
   z.output<typeof jobSchema>,
-  'timeout' | 'expectedDuration' | 'timezone' | 'notify'
+  'timeout' | 'expectedDuration' | 'timezone' | 'notify' | 'missedRunGrace'
 > & {
   readonly timezone: string;
   /** The job's channel, or the environment's when the job names none. */
   readonly notify: string;
   readonly timeoutSeconds: number;
   readonly expectedDurationSeconds: number | undefined;
+  /** A slot with no claim this long after its time is a missed run (default 10 minutes). */
+  readonly missedRunGraceSeconds: number;
 };
 
 export interface ScheduleContext extends EntriesContext {
@@ -186,11 +202,12 @@ export function parseSchedules(
     schema: jobSchema,
     overrideSchema: jobOverrideSchema,
     checkNames: (jobs) => jobNameProblems(jobs, context.environment),
-  }).map(({ timeout, expectedDuration, timezone, notify, ...job }) => ({
+  }).map(({ timeout, expectedDuration, timezone, notify, missedRunGrace, ...job }) => ({
     ...job,
     timezone: timezone ?? context.defaultTimezone,
     notify: notify ?? context.defaultNotify,
     timeoutSeconds: timeout,
     expectedDurationSeconds: expectedDuration,
+    missedRunGraceSeconds: missedRunGrace,
   }));
 }

@@ -222,8 +222,13 @@ export function nextRuns(
   const years = cron.year === '*' ? undefined : expandYears(cron.year);
   const iterator = (after: Date) =>
     CronExpressionParser.parse(toCronParser(withoutWeekdayRule(cron)), { tz: timeZone, currentDate: after });
-  const runs: Date[] = [];
+  // The hours and minutes the cron names: a candidate at any other wall-clock time is
+  // cron-parser moving a time that does not exist (the hour skipped when DST starts) to the
+  // next hour. Scheduler skips such a time, so it is no run.
   let candidates = iterator(from);
+  const hours = new Set<number>(candidates.fields.hour.values);
+  const minutes = new Set<number>(candidates.fields.minute.values);
+  const runs: Date[] = [];
   // Bounded: W and year filters discard candidates; 5,000 covers years of daily candidates.
   for (let i = 0; runs.length < count && i < 5000; i++) {
     // next() throws when no time matches any more; hasNext() would find each time twice.
@@ -237,6 +242,11 @@ export function nextRuns(
       candidates = iterator(new Date(Date.UTC(Math.min(...later), 0, 1) - 14 * 3600_000));
       continue;
     }
+    if (!hours.has(local.hour) || !minutes.has(local.minute)) continue;
+    // When DST ends a wall-clock time happens twice; Scheduler runs it once, the first time.
+    // Iterating on, cron-parser never returns the repeat; only a start inside the repeated
+    // hour can yield one, so only candidates within an hour of \`from\` are checked.
+    if (next.getTime() - from.getTime() <= 3600_000 && repeatsEarlierTime(next, local, timeZone)) continue;
     if (!weekdayRule || matchesWeekdayRule(weekdayRule, local)) runs.push(next);
   }
   return runs;
@@ -250,6 +260,19 @@ function nextOrUndefined(candidates: ReturnType<typeof CronExpressionParser.pars
   }
 }
 
+/** Whether the same wall-clock time was already shown 30 or 60 minutes earlier (a DST fall-back). */
+function repeatsEarlierTime(date: Date, local: LocalDate, timeZone: string): boolean {
+  return [30, 60].some((minutes) => {
+    const earlier = localParts(new Date(date.getTime() - minutes * 60_000), timeZone);
+    return (
+      earlier.day === local.day &&
+      earlier.hour === local.hour &&
+      earlier.minute === local.minute &&
+      earlier.month === local.month
+    );
+  });
+}
+
 /** cron-parser has no `W`: match every day and filter with `matchesWeekdayRule`. */
 function withoutWeekdayRule(cron: AwsCron): AwsCron {
   return cron.dayOfMonth.includes('W') ? { ...cron, dayOfMonth: '*' } : cron;
@@ -259,6 +282,8 @@ interface LocalDate {
   readonly year: number;
   readonly month: number; // 1-12
   readonly day: number;
+  readonly hour: number; // 0-23
+  readonly minute: number;
 }
 
 function localParts(date: Date, timeZone: string): LocalDate {
@@ -267,9 +292,18 @@ function localParts(date: Date, timeZone: string): LocalDate {
     year: 'numeric',
     month: 'numeric',
     day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
   }).formatToParts(date);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+  };
 }
 
 /**

@@ -96,6 +96,8 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     eventBus: jobRunner.runner.eventBus,
     table: jobRunner.runner.table,
     alarmTopic: platform.alarmTopic,
+    undeliveredStarts: jobRunner.deadLetterQueue,
+    scheduleStacks: jobs,
   });
 
   // The repository whose pipeline deploys here is the one whose pull requests are reviewed:

@@ -34,6 +34,7 @@ describe('parseSchedules', () => {
         memory: 512,
         timeoutSeconds: 1800,
         expectedDurationSeconds: undefined,
+        missedRunGraceSeconds: 600,
         concurrency: 'forbid',
         retries: 0,
         capacity: 'spot',
@@ -106,6 +107,21 @@ describe('parseSchedules', () => {
     ]);
     expect(problems({ timeout: '90s', expectedDuration: '91s' })).toEqual([
       'nightly-report.expectedDuration: is longer than timeout: every run would time out; raise timeout or lower expectedDuration',
+    ]);
+  });
+
+  it('takes a missed-run grace from 1m to 12h, 10 minutes when unset', () => {
+    expect(parseOne({}).missedRunGraceSeconds).toBe(600);
+    expect(parseOne({ missedRunGrace: '60s' }).missedRunGraceSeconds).toBe(60);
+    expect(parseOne({ missedRunGrace: '12h' }).missedRunGraceSeconds).toBe(43_200);
+    expect(problems({ missedRunGrace: '59s' })).toEqual([
+      'nightly-report.missedRunGrace: is shorter than 1m: a run starting a few seconds late would be reported missed; use "1m" or more',
+    ]);
+    expect(problems({ missedRunGrace: '43201s' })).toEqual([
+      'nightly-report.missedRunGrace: is longer than 12h: a missed run would be reported too late to act on; use "12h" or less',
+    ]);
+    expect(problems({ missedRunGrace: 10 })).toEqual([
+      'nightly-report.missedRunGrace: must be a duration with its unit, e.g. "10s" or "10m"',
     ]);
   });
 
@@ -293,6 +309,13 @@ describe('overrides', () => {
       timeoutSeconds: 1800,
       capacity: 'on-demand',
     });
+  });
+
+  it("override the missed-run grace per environment, and an unrelated override keeps the job's", () => {
+    const graced = { ...job, missedRunGrace: '30m', overrides: { staging: { missedRunGrace: '1h' } } };
+    expect(parse([graced], 'staging')[0]!.missedRunGraceSeconds).toBe(3600);
+    const other = { ...job, missedRunGrace: '30m', overrides: { staging: { retries: 1 } } };
+    expect(parse([other], 'staging')[0]!.missedRunGraceSeconds).toBe(1800);
   });
 
   it('cannot rename a job', () => {

@@ -61,6 +61,24 @@ describe('nextRuns (times checked by hand)', () => {
     ]);
   });
 
+  it('skips a time the spring-forward gap removes, and runs a repeated time once, as Scheduler does', () => {
+    // New York, 2026-03-08: 02:00-02:59 does not exist. cron-parser moves 02:30 to 03:30 EDT;
+    // AWS: "your schedule invocation gets skipped if the cron expression falls on a
+    // non-existent date and time", and in autumn "runs only once".
+    expect(iso(nextRuns('30 2 * * ? *', 'America/New_York', new Date('2026-03-07T12:00:00Z'), 2))).toEqual([
+      '2026-03-09T06:30:00.000Z',
+      '2026-03-10T06:30:00.000Z',
+    ]);
+    expect(iso(nextRuns('30 1 * * ? *', 'America/New_York', new Date('2026-10-31T12:00:00Z'), 2))).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-02T06:30:00.000Z',
+    ]);
+    // Asked between the two 01:30s, the second one is no run either.
+    expect(iso(nextRuns('30 1 * * ? *', 'America/New_York', new Date('2026-11-01T05:45:00Z'), 1))).toEqual([
+      '2026-11-02T06:30:00.000Z',
+    ]);
+  });
+
   it('honours the year field', () => {
     expect(iso(nextRuns('0 0 1 1 ? 2028', 'UTC', FROM, 2))).toEqual(['2028-01-01T00:00:00.000Z']);
   });

@@ -69,24 +69,35 @@ export function notifierExamples(): [string, SlackMessage][] {
   ];
 }
 
+/** The parts of the Block Kit blocks the notifier writes. */
+interface Block {
+  readonly type: string;
+  readonly text?: { readonly text: string };
+  readonly fields?: readonly { readonly text: string }[];
+  readonly elements?: readonly { readonly text: string | { readonly text: string } }[];
+}
+
 /** A Block Kit message as text, roughly as Slack lays it out. */
 export function asText(message: SlackMessage): string {
   const lines: string[] = [];
-  for (const block of message.blocks as Record<string, any>[]) {
-    switch (block['type']) {
+  const text = (value: string | { readonly text: string }) =>
+    typeof value === 'string' ? value : value.text;
+  for (const block of message.blocks as unknown as readonly Block[]) {
+    const elements = (block.elements ?? []).map((e) => text(e.text));
+    switch (block.type) {
       case 'header':
-        lines.push(`${block['text'].text}`);
+        lines.push(block.text?.text ?? '');
         break;
       case 'section':
-        if (block['text']) lines.push(unescape(block['text'].text).replace(/\*([^*\n]+)\*\n/g, '$1: '));
-        for (const field of block['fields'] ?? [])
+        if (block.text) lines.push(unescape(block.text.text).replace(/\*([^*\n]+)\*\n/g, '$1: '));
+        for (const field of block.fields ?? [])
           lines.push(unescape(field.text).replace(/^\*([^*]+)\*\n/, '$1: '));
         break;
       case 'actions':
-        lines.push(block['elements'].map((b: { text: { text: string } }) => `[${b.text.text}]`).join(' '));
+        lines.push(elements.map((label) => `[${label}]`).join(' '));
         break;
       case 'context':
-        lines.push(...block['elements'].map((e: { text: string }) => unescape(e.text)));
+        lines.push(...elements.map(unescape));
         break;
     }
   }

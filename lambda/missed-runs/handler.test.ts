@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { missedRunCatalog } from '../../lib/schedule/missed-run-catalog';
+import { mockAws } from '../../test/support/aws-mock';
+import { FakeJobsTable } from '../../test/support/fake-jobs-table';
+import { scheduledJob } from '../../test/support/fixtures';
+import { handler } from './handler';
+import { seenKey } from './keys';
+
+const ddbMock = mockAws(DynamoDBDocumentClient);
+const eventsMock = mockAws(EventBridgeClient);
+const sqsMock = mockAws(SQSClient);
+const catalog = missedRunCatalog('sandbox', [scheduledJob()]);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missed-runs-'));
+const catalogPath = path.join(dir, 'missed-run-catalog.json');
+fs.writeFileSync(catalogPath, JSON.stringify(catalog));
+
+let table: FakeJobsTable;
+let detailTypes: string[];
+
+beforeEach(() => {
+  ddbMock.reset();
+  eventsMock.reset();
+  sqsMock.reset();
+  table = new FakeJobsTable();
+  table.attach(ddbMock);
+  table.put({ ...seenKey('nightly-report', catalog.jobs[0]!.fingerprint), firstSeenEpochMs: 0 });
+  detailTypes = [];
+  eventsMock.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => {
+    detailTypes.push(...(input.Entries ?? []).map((e) => `${e.DetailType} ${e.Source} ${e.EventBusName}`));
+    return { FailedEntryCount: 0, Entries: (input.Entries ?? []).map(() => ({ EventId: 'id' })) };
+  });
+  sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({});
+  vi.useFakeTimers({ now: new Date('2026-11-22T18:20:00Z'), toFake: ['Date'] });
+  vi.stubEnv('TABLE_NAME', 'sandbox-batch-jobs');
+  vi.stubEnv('EVENT_BUS_NAME', 'sandbox-batch-jobs');
+  vi.stubEnv('DEAD_LETTER_QUEUE_URL', 'https://sqs.ap-northeast-1.amazonaws.com/111111111111/dlq');
+  vi.stubEnv('CATALOG_PATH', catalogPath);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('missed-runs handler', () => {
+  it('reads the catalog file and alerts a missed slot and a dead letter in one pass', async () => {
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'm-1', ReceiptHandle: 'r-1', Body: 'not json' }] })
+      .resolves({ Messages: [] });
+    await handler();
+    expect(detailTypes).toEqual([
+      'JobMissed batch-platform.jobs sandbox-batch-jobs',
+      'JobMissed batch-platform.jobs sandbox-batch-jobs',
+    ]);
+  });
+
+  it('still checks the slots when the queue cannot be read, then fails so the alarm fires', async () => {
+    sqsMock.on(ReceiveMessageCommand).rejects(new Error('AccessDenied'));
+    await expect(handler()).rejects.toThrow(/missed-runs: dead-letter check failed: Error: AccessDenied/);
+    expect(detailTypes).toHaveLength(1);
+  });
+
+  it('fails when EventBridge refused an alert', async () => {
+    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    eventsMock
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
+    await expect(handler()).rejects.toThrow(/1 missed-slot alert\(s\) refused by EventBridge/);
+  });
+
+  it('names a missing setting', async () => {
+    vi.stubEnv('DEAD_LETTER_QUEUE_URL', '');
+    await expect(handler()).rejects.toThrow('missed-runs: DEAD_LETTER_QUEUE_URL is not set');
+  });
+});
