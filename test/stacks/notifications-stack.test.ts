@@ -24,7 +24,8 @@ const noticesQueue = Object.keys(notifications.findResources('AWS::SQS::Queue'))
 )!;
 const toNotifier = (rule: Rule) =>
   rule.Targets.some((t) => JSON.stringify(t.Arn) === JSON.stringify({ 'Fn::GetAtt': [noticesQueue, 'Arn'] }));
-const onJobsBus = (rule: Rule) => JSON.stringify(rule.EventBusName ?? null).includes('PublishOutputRefRunnerEvents');
+const onJobsBus = (rule: Rule) =>
+  JSON.stringify(rule.EventBusName ?? null).includes('PublishOutputRefRunnerEvents');
 
 /** An event as the jobs bus carries it. */
 const event = (detailType: string, detail: Record<string, unknown>) => ({
