@@ -1,6 +1,9 @@
-import type { SQSEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
-import { handle, parseCredentials } from './handler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handle, handler, parseCredentials } from './handler';
 import type { NotifyDeps } from './notify';
 import { SlackUnavailable } from './slack';
 import { jobEvent, runDetail } from './test-support/events';
@@ -74,5 +77,73 @@ describe('the Slack secret', () => {
     );
     expect(message).not.toContain('xoxp-user-token');
     expect(message).not.toContain('evil');
+  });
+});
+
+describe('the Lambda entry point', () => {
+  const secrets = mockClient(SecretsManagerClient);
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const context = { getRemainingTimeInMillis: () => 120_000 } as unknown as Context;
+  const posted: { url: string; authorization: string; channel: unknown }[] = [];
+
+  beforeEach(() => {
+    vi.stubEnv('TABLE_NAME', 'sandbox-batch-jobs');
+    vi.stubEnv(
+      'SLACK_SECRET_ARN',
+      'arn:aws:secretsmanager:ap-northeast-1:111111111111:secret:batch-platform/sandbox/slack-AbCdEf',
+    );
+    vi.stubGlobal('__NOTIFIER_CATALOG__', {
+      environment: {
+        name: 'sandbox',
+        region: 'ap-northeast-1',
+        channel: '#sre-batch',
+        timezone: 'Asia/Tokyo',
+      },
+      jobs: {},
+    });
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      const headers = init.headers as Record<string, string>;
+      const body = JSON.parse(init.body as string) as Record<string, unknown>;
+      posted.push({ url, authorization: headers['authorization'] ?? '', channel: body['channel'] });
+      return Promise.resolve(new Response(JSON.stringify({ ok: true, channel: 'C1', ts: '1.1' })));
+    });
+    ddb.on(GetCommand).resolves({}).on(PutCommand).resolves({});
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"botToken":"xoxb-from-the-secret"}' });
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.unstubAllGlobals();
+  });
+
+  it('posts with the token from Secrets Manager, read once per 5 minutes, and keeps the thread in the table', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-24T00:00:00Z'), toFake: ['Date'] });
+    try {
+      const event = sqsEvent(
+        jobEvent('JobFailed', runDetail('a', '2026-11-23T18:00:00Z'), '2026-11-23T18:02:00Z'),
+      );
+      expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
+      await handler(event, context);
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+      expect(secrets.commandCalls(GetSecretValueCommand)[0]!.args[0].input.SecretId).toMatch(/slack-AbCdEf$/);
+      vi.setSystemTime(new Date('2026-11-24T00:05:01Z'));
+      await handler(event, context);
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+      expect(posted[0]).toEqual({
+        url: 'https://slack.com/api/chat.postMessage',
+        authorization: 'Bearer xoxb-from-the-secret',
+        channel: '#sre-batch',
+      });
+      expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.TableName).toBe('sandbox-batch-jobs');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('without its settings, fails every message and says which is missing', async () => {
+    vi.stubEnv('TABLE_NAME', '');
+    const result = await handler(sqsEvent(jobEvent('JobMissed', { job: 'a', slot: 'x' }, '')), context).catch(
+      (error: Error) => error.message,
+    );
+    expect(result).toBe('notifier: TABLE_NAME is not set');
   });
 });
