@@ -335,6 +335,7 @@ describe('metricLine', () => {
               { Name: 'Succeeded', Unit: 'Count' },
               { Name: 'DurationSeconds', Unit: 'Seconds' },
               { Name: 'RunNotRecorded', Unit: 'Count' },
+              { Name: 'FellBackToOnDemand', Unit: 'Count' },
             ],
           },
         ],
@@ -342,6 +343,15 @@ describe('metricLine', () => {
       Succeeded: 1,
       DurationSeconds: 270,
       RunNotRecorded: 1,
+      FellBackToOnDemand: 0,
+    });
+  });
+
+  it('counts a run that fell back to on-demand, and a recorded one as recorded', () => {
+    const record = { ...toRunRecord(event(), 'sandbox'), fellBackToOnDemand: true };
+    expect(JSON.parse(metricLine(record, NOW, true))).toMatchObject({
+      FellBackToOnDemand: 1,
+      RunNotRecorded: 0,
     });
   });
 });

@@ -116,7 +116,8 @@ export const runKey = (record: RunRecord, executionName: string) => ({
 
 /**
  * CloudWatch embedded-metric-format line: per-job counts and duration without an API call
- * or a resource per job. `RunNotRecorded` counts runs whose record could not be written.
+ * or a resource per job. `RunNotRecorded` counts runs whose record could not be written;
+ * `FellBackToOnDemand` runs that lost Spot capacity (the dashboard's fallbacks).
  */
 export function metricLine(record: RunRecord, timestamp: Date, recorded: boolean): string {
   return JSON.stringify({
@@ -130,6 +131,7 @@ export function metricLine(record: RunRecord, timestamp: Date, recorded: boolean
             { Name: record.status, Unit: 'Count' },
             { Name: 'DurationSeconds', Unit: 'Seconds' },
             { Name: 'RunNotRecorded', Unit: 'Count' },
+            { Name: 'FellBackToOnDemand', Unit: 'Count' },
           ],
         },
       ],
@@ -139,5 +141,6 @@ export function metricLine(record: RunRecord, timestamp: Date, recorded: boolean
     [record.status]: 1,
     DurationSeconds: record.durationSeconds,
     RunNotRecorded: recorded ? 0 : 1,
+    FellBackToOnDemand: record.fellBackToOnDemand ? 1 : 0,
   });
 }

@@ -2,12 +2,15 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../config';
 import { JobNotifier } from '../constructs/job-notifier';
 import { MissedRunDetector } from '../constructs/missed-run-detector';
+import { PlatformDashboard } from '../constructs/platform-dashboard';
 import { missedRunCatalog } from '../schedule/missed-run-catalog';
 import { notifierCatalog } from '../schedule/notifier-catalog';
 
@@ -24,6 +27,9 @@ export interface NotificationsStackProps extends StackProps {
    * knows a job before its schedule exists (it would report the slots in between as missed).
    */
   readonly scheduleStacks: readonly Stack[];
+  /** The job runner, for the dashboard. */
+  readonly stateMachine: sfn.IStateMachine;
+  readonly runnerFunctions: readonly lambda.IFunction[];
 }
 
 /**
@@ -56,6 +62,13 @@ export class NotificationsStack extends Stack {
       logRetention: environment.logRetentionDays,
       alarmTopic: props.alarmTopic,
       vpc: props.vpc,
+    });
+    new PlatformDashboard(this, 'Dashboard', {
+      environment: environment.name,
+      jobs: props.config.schedules,
+      workers: props.config.workers.map((w) => w.name),
+      stateMachine: props.stateMachine,
+      functions: [...props.runnerFunctions, this.notifier.function.function, this.missedRuns.function],
     });
     for (const stack of props.scheduleStacks)
       this.addStackDependency(stack, 'the detector knows only jobs whose schedules exist');

@@ -98,6 +98,8 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     alarmTopic: platform.alarmTopic,
     undeliveredStarts: jobRunner.deadLetterQueue,
     scheduleStacks: jobs,
+    stateMachine: jobRunner.runner.stateMachine,
+    runnerFunctions: jobRunner.runner.functions,
   });
 
   // The repository whose pipeline deploys here is the one whose pull requests are reviewed:

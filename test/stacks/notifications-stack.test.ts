@@ -147,3 +147,42 @@ describe("the notifier's job list", () => {
     expect(catalog.environment.channel).toBe('#sre-batch-sandbox');
   });
 });
+
+describe('the dashboard', () => {
+  const body = JSON.stringify(
+    Object.values(notifications.findResources('AWS::CloudWatch::Dashboard')).map((d) => d['Properties']),
+  );
+
+  it('is one per environment, with runs per job by status from the recorder (SEARCH: no change per job)', () => {
+    expect(body).toContain('sandbox-batch-platform');
+    for (const metric of ['Failed', 'TimedOut', 'Succeeded', 'Skipped', 'FellBackToOnDemand']) {
+      expect(body).toContain(
+        `SEARCH('{BatchPlatform/Jobs,Environment,Job} MetricName=\\\\\\"${metric}\\\\\\" Environment=\\\\\\"sandbox\\\\\\"'`,
+      );
+    }
+  });
+
+  it("shows each job's longest run against its own timeout", () => {
+    const config = loadConfig('sandbox', FIXTURE_CONFIG);
+    for (const job of config.schedules) {
+      expect(body, job.name).toMatch(
+        new RegExp(
+          `label\\\\":\\\\"${job.name}\\\\",\\\\"expression\\\\":\\\\"100 \\* d\\d+ / ${job.timeoutSeconds}\\\\"`,
+        ),
+      );
+    }
+  });
+
+  it('shows runner failures, worker queues and their dead letters, Lambda errors and NAT bytes', () => {
+    for (const text of [
+      'ExecutionsFailed',
+      'ExecutionThrottled',
+      'ApproximateAgeOfOldestMessage',
+      'sandbox-order-events-relay-dlq',
+      'Throttles',
+      'BytesOutToDestination',
+    ]) {
+      expect(body, text).toContain(text);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -46,6 +47,8 @@ export class JobRunner extends Construct {
   public readonly jobLogGroup: logs.LogGroup;
   /** The security group job tasks run in: egress only. */
   public readonly taskSecurityGroup: ec2.SecurityGroup;
+  /** The runner's Lambdas (lease, recorder, tasks), for the dashboard. */
+  public readonly functions: lambda.IFunction[];
 
   constructor(scope: Construct, id: string, props: JobRunnerProps) {
     super(scope, id);
@@ -177,6 +180,7 @@ export class JobRunner extends Construct {
       logs: { destination: runnerLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
+    this.functions = [lease.function, recorder.function, jobTasks.function];
     this.guardRedrives(lease);
     this.grantRunTasks(props, [lease, recorder, jobTasks]);
     this.addAlarms(props.alarmTopic, props.environment, [lease, recorder, jobTasks]);
