@@ -97,17 +97,17 @@ export class PlatformDashboard extends Construct {
       );
     }
     this.dashboard.addWidgets(...durations);
-    const sm = (metric: (o: cloudwatch.MetricOptions) => cloudwatch.Metric, label: string) =>
-      metric.call(props.stateMachine, { period, statistic: 'Sum', label });
+    const runner = props.stateMachine;
+    const sum = { period, statistic: 'Sum' };
     this.dashboard.addWidgets(
       graph('Runs that fell back from Spot to on-demand, per job', [perJob('FellBackToOnDemand', 'Sum')], {
         stacked: true,
       }),
       graph('Job runner executions that failed, timed out or were throttled', [
-        sm(props.stateMachine.metricFailed, 'failed (includes failed jobs)'),
-        sm(props.stateMachine.metricTimedOut, 'timed out'),
-        sm(props.stateMachine.metricThrottled, 'throttled'),
-        sm(props.stateMachine.metricAborted, 'aborted'),
+        runner.metricFailed({ ...sum, label: 'failed (includes failed jobs)' }),
+        runner.metricTimedOut({ ...sum, label: 'timed out' }),
+        runner.metricThrottled({ ...sum, label: 'throttled' }),
+        runner.metricAborted({ ...sum, label: 'aborted' }),
       ]),
     );
     const sqs = (queue: string, metricName: string, statistic: string) =>
