@@ -19,6 +19,7 @@ import {
   NOTIFIER_CATALOG_CONSTANT,
   type NotifierCatalog,
 } from '../schedule/notifier-catalog';
+import { deadLetterQueue } from './dead-letter-queue';
 import { NodeFunction } from './node-function';
 
 export interface JobNotifierProps {
@@ -76,16 +77,7 @@ export class JobNotifier extends Construct {
         'A Slack bot token is issued and revoked in Slack, which Secrets Manager rotation cannot call; docs/operators-guide.md says how to replace it',
     });
 
-    this.deadLetterQueue = new sqs.Queue(this, 'Undelivered', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the notifier queue's dead-letter queue",
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'Undelivered', "the notifier queue's dead-letter queue");
     const timeout = Duration.minutes(2);
     this.queue = new sqs.Queue(this, 'Notices', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -1,13 +1,14 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { CanaryAccess } from '../constructs/canary-access';
+import { deadLetterQueue } from '../constructs/dead-letter-queue';
 import { JobRunner } from '../constructs/job-runner/job-runner';
 import { jobNames } from '../schedule/naming';
 
@@ -49,20 +50,11 @@ export class JobRunnerStack extends Stack {
       scheduleGroupName: jobNames(config.name).eventBus,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.deadLetterQueue = new sqs.Queue(this, 'UndeliveredStarts', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // Scheduler's dead-letter queue: no SQS queue redrives into it. Control Tower
-      // CT.SQS.PR.1 asks a dead-letter queue to state its redrive permission instead of
-      // having a DLQ of its own; allowAll is what SQS applies when none is stated.
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of every Scheduler target (cdk-nag only recognises queue-to-queue redrive)',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'UndeliveredStarts',
+      'the dead-letter queue of every Scheduler target (cdk-nag only recognises queue-to-queue redrive)',
+    );
     this.deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) })
       .createAlarm(this, 'UndeliveredStartsAlarm', {
