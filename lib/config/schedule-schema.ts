@@ -6,6 +6,7 @@ import { commandSchema, envVarsSchema, imageSchema, resourceName, secretsSchema 
 import { typeError } from './config-error';
 import { durationSchema } from './duration';
 import { notOverridable, parseEntries, type EntriesContext } from './entries';
+import { jobCommandProblem } from './job-command';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
@@ -104,6 +105,13 @@ const jobSchema = z.strictObject(jobFields).superRefine((job, ctx) => {
     });
   }
   checkFargateSize(job, ctx);
+  const command = jobCommandProblem(job.image, job.command);
+  if (command)
+    ctx.addIssue({
+      code: 'custom',
+      path: command.index === undefined ? ['command'] : ['command', command.index],
+      message: command.message,
+    });
   if (job.expectedDuration !== undefined && job.expectedDuration > job.timeout) {
     ctx.addIssue({
       code: 'custom',

@@ -26,7 +26,7 @@ describe('parseSchedules', () => {
         cron: '0 3 * * ? *',
         timezone: 'Asia/Tokyo',
         image: { directory: 'batch-job' },
-        command: ['node', 'main.js', 'report'],
+        command: ['node', 'main.js', 'sales-report'],
         environment: {},
         secrets: {},
         cpu: 256,

@@ -35,6 +35,6 @@ export const jobInput: ScheduledJobInput = {
   description: 'Builds the nightly report',
   owner: 'sre',
   cron: '0 3 * * ? *',
-  command: ['node', 'main.js', 'report'],
+  command: ['node', 'main.js', 'sales-report'],
   timeout: '30m',
 };
