@@ -13,6 +13,13 @@ import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 const MAX_TIMEOUT_SECONDS = 24 * 3600;
 
 /**
+ * How late a scheduled start may still happen: EventBridge Scheduler's MaximumEventAgeInSeconds
+ * (RetryPolicy), which it takes from 60 to 86,400 seconds. Past it, the tick is given up and
+ * goes to the dead-letter queue. The default, 1 h, is what every job had before it was a setting.
+ */
+export const STARTING_DEADLINE = { minSeconds: 60, maxSeconds: 24 * 3600, defaultSeconds: 3600 } as const;
+
+/**
  * `2026-02-30` has the shape of a date but is none: Date quietly makes it 2 March. A day or
  * month out of range always moves the date into another month, so the month tells.
  */
@@ -58,6 +65,16 @@ const jobFields = {
     error: 'is longer than 24h: split the job, or run it as a worker that takes work from a queue',
   }),
   expectedDuration: durationSchema.optional(),
+  startingDeadline: durationSchema
+    .refine((s) => s >= STARTING_DEADLINE.minSeconds, {
+      error:
+        'is shorter than 1m, the least EventBridge Scheduler takes as the time to keep trying a start: write "1m" or more',
+    })
+    .refine((s) => s <= STARTING_DEADLINE.maxSeconds, {
+      error:
+        'is longer than 24h, the most EventBridge Scheduler keeps trying a start: write "24h" or less (a start that late is usually better skipped; the next run comes)',
+    })
+    .default(STARTING_DEADLINE.defaultSeconds),
   concurrency: z
     .enum(['forbid', 'replace', 'allow'], {
       error:
@@ -140,11 +157,13 @@ export type ScheduledJobInput = z.input<typeof jobSchema> & {
 /** A validated job, with this environment's overrides applied and defaults filled in. */
 export type ScheduledJobConfig = Omit<
   z.output<typeof jobSchema>,
-  'timeout' | 'expectedDuration' | 'timezone'
+  'timeout' | 'expectedDuration' | 'timezone' | 'startingDeadline'
 > & {
   readonly timezone: string;
   readonly timeoutSeconds: number;
   readonly expectedDurationSeconds: number | undefined;
+  /** How late after its scheduled time a run may still start (Scheduler's maximum event age). */
+  readonly startingDeadlineSeconds: number;
 };
 
 export interface ScheduleContext extends EntriesContext {
@@ -184,10 +203,11 @@ export function parseSchedules(
     schema: jobSchema,
     overrideSchema: jobOverrideSchema,
     checkNames: (jobs) => jobNameProblems(jobs, context.environment),
-  }).map(({ timeout, expectedDuration, timezone, ...job }) => ({
+  }).map(({ timeout, expectedDuration, timezone, startingDeadline, ...job }) => ({
     ...job,
     timezone: timezone ?? context.defaultTimezone,
     timeoutSeconds: timeout,
     expectedDurationSeconds: expectedDuration,
+    startingDeadlineSeconds: startingDeadline,
   }));
 }

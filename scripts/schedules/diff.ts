@@ -18,6 +18,7 @@ const FIELDS = [
   'memory',
   'timeoutSeconds',
   'expectedDurationSeconds',
+  'startingDeadlineSeconds',
   'concurrency',
   'retries',
   'capacity',

@@ -33,6 +33,7 @@ describe('parseSchedules', () => {
         memory: 512,
         timeoutSeconds: 1800,
         expectedDurationSeconds: undefined,
+        startingDeadlineSeconds: 3600,
         concurrency: 'forbid',
         retries: 0,
         capacity: 'spot',
@@ -93,6 +94,28 @@ describe('parseSchedules', () => {
     ]);
     expect(problems({ timeout: '90s', expectedDuration: '91s' })).toEqual([
       'nightly-report.expectedDuration: is longer than timeout: every run would time out; raise timeout or lower expectedDuration',
+    ]);
+  });
+
+  it('takes a starting deadline from 1m to 24h, EventBridge Scheduler’s bounds, 1h by default', () => {
+    expect(parseOne({}).startingDeadlineSeconds).toBe(3600);
+    expect(parseOne({ startingDeadline: '60s' }).startingDeadlineSeconds).toBe(60);
+    expect(parseOne({ startingDeadline: '10m' }).startingDeadlineSeconds).toBe(600);
+    expect(parseOne({ startingDeadline: '24h' }).startingDeadlineSeconds).toBe(86_400);
+    expect(
+      parse([{ ...job, overrides: { staging: { startingDeadline: '5m' } } }])[0]!.startingDeadlineSeconds,
+    ).toBe(300);
+  });
+
+  it('rejects a starting deadline outside 1m-24h, or without its unit, with the bound', () => {
+    expect(problems({ startingDeadline: '59s' })).toEqual([
+      'nightly-report.startingDeadline: is shorter than 1m, the least EventBridge Scheduler takes as the time to keep trying a start: write "1m" or more',
+    ]);
+    expect(problems({ startingDeadline: '86401s' })).toEqual([
+      'nightly-report.startingDeadline: is longer than 24h, the most EventBridge Scheduler keeps trying a start: write "24h" or less (a start that late is usually better skipped; the next run comes)',
+    ]);
+    expect(problems({ startingDeadline: 600 })).toEqual([
+      'nightly-report.startingDeadline: must be a duration with its unit, e.g. "600s" or "600m"',
     ]);
   });
 

@@ -17,6 +17,7 @@ export function scheduledJob(overrides: Partial<ScheduledJobConfig> = {}): Sched
     memory: 512,
     timeoutSeconds: 60,
     expectedDurationSeconds: undefined,
+    startingDeadlineSeconds: 3600,
     concurrency: 'forbid',
     retries: 0,
     capacity: 'spot',
