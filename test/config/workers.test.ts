@@ -198,5 +198,8 @@ describe('workers in one stack', () => {
     expect(problemsOfWorkers([...list(21, scaled), ...list(10, (i) => imported(i + 21))])[0]).toMatch(
       /need 521 resources .*: remove at least 2 \(/,
     );
+    // 2 + 19 + 6 × 17 + 33 × 12 = 519: taking out the scaled one is exactly enough.
+    const exact = [...list(1, scaled), ...list(6, (i) => own(i + 1)), ...list(33, (i) => imported(i + 7))];
+    expect(problemsOfWorkers(exact)[0]).toMatch(/need 519 resources .*: remove at least 1 \(/);
   });
 });
