@@ -102,6 +102,12 @@ describe('diffSchedules', () => {
     expect(moved).toContain('        2026-11-23 03:00 JST  ->  2026-11-22 03:00 GMT');
   });
 
+  it('shows a changed starting deadline, which changes when a late start is given up', () => {
+    expect(
+      diffSchedules([job({ name: 'poll' })], [job({ name: 'poll', startingDeadlineSeconds: 300 })], FROM),
+    ).toEqual(['~ changed poll', '      startingDeadlineSeconds: 1h -> 5m']);
+  });
+
   it('says so when nothing changed', () => {
     expect(diffSchedules([job({})], [job({})], FROM)).toEqual(['no schedule changes']);
   });
