@@ -10,7 +10,8 @@ import type { ScheduledJobInput } from '../lib/config/schedule-schema';
  * Run `npm run job -- list` to see the next runs of every job.
  *
  * Defaults: image { directory: 'batch-job' }, cpu 256, memory 512, concurrency 'forbid',
- * retries 0, capacity 'spot', enabled true. Secrets are references, never values.
+ * retries 0, capacity 'spot', startingDeadline '1h' (how late a run may still start),
+ * enabled true. Secrets are references, never values.
  */
 export const schedules: ScheduledJobInput[] = [
   {

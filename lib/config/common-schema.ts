@@ -21,34 +21,45 @@ export const resourceName = z
   .max(40, { error: 'is longer than 40 characters: it must fit in schedule, task family and queue names' })
   .refine((n) => !n.includes('--'), { error: 'must not contain "--"' });
 
-/** Container images: a folder under containers/ (built at deploy) or an existing ECR image. */
-export const imageSchema = z.union(
-  [
-    z.strictObject({
-      directory: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9-]*$/, {
-          error: 'must be the name of a folder under containers/, e.g. "batch-job"',
-        })
-        .refine((dir) => fs.existsSync(path.join(CONTAINERS_DIR, dir, 'Dockerfile')), {
-          error: (iss) =>
-            `containers/${String(iss.input)} has no Dockerfile: use an existing folder (${fs
-              .readdirSync(CONTAINERS_DIR)
-              .join(', ')}) or add one`,
-        }),
-    }),
-    z.strictObject({
-      ecrRepository: z.string().regex(/^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._/-]+$/, {
-        error:
-          'must be an ECR repository ARN, e.g. "arn:aws:ecr:ap-northeast-1:123456789012:repository/reports"',
+/**
+ * Container images: a folder of `containersDir` with a Dockerfile (built at deploy) or an
+ * existing ECR image. `containersDir` is the repository's containers/ but for tests, which
+ * need a folder without a Dockerfile that containers/ never has.
+ */
+export function imageSchemaIn(containersDir: string) {
+  return z.union(
+    [
+      z.strictObject({
+        directory: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/, {
+            error: 'must be the name of a folder under containers/, e.g. "batch-job"',
+          })
+          .refine((dir) => fs.existsSync(path.join(containersDir, dir, 'Dockerfile')), {
+            error: (iss) =>
+              `containers/${String(iss.input)} has no Dockerfile: use an existing folder (${fs
+                .readdirSync(containersDir)
+                .filter((folder) => fs.existsSync(path.join(containersDir, folder, 'Dockerfile')))
+                .join(', ')}) or add one`,
+          }),
       }),
-      tag: z.string().min(1).default('latest'),
-    }),
-  ],
-  {
-    error: 'must be { directory: "<folder under containers/>" } or { ecrRepository: "<ARN>", tag?: "<tag>" }',
-  },
-);
+      z.strictObject({
+        ecrRepository: z.string().regex(/^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9._/-]+$/, {
+          error:
+            'must be an ECR repository ARN, e.g. "arn:aws:ecr:ap-northeast-1:123456789012:repository/reports"',
+        }),
+        tag: z.string().min(1).default('latest'),
+      }),
+    ],
+    {
+      error:
+        'must be { directory: "<folder under containers/>" } or { ecrRepository: "<ARN>", tag?: "<tag>" }',
+    },
+  );
+}
+
+/** Container images: a folder under containers/ (built at deploy) or an existing ECR image. */
+export const imageSchema = imageSchemaIn(CONTAINERS_DIR);
 
 /** The command the container runs, as an argv list (no shell, so nothing is re-split). */
 export const commandSchema = z

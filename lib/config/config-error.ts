@@ -1,22 +1,48 @@
 import type { z } from 'zod';
 import { fieldsAt, unknownFieldMessage } from './did-you-mean';
 
+/** The problems of one operator-edited file. */
+export interface FileProblems {
+  /** The file to edit, e.g. `config/schedules.ts`. */
+  readonly file: string;
+  readonly problems: readonly string[];
+}
+
 /**
  * Thrown when an operator-edited file under `config/` is invalid.
  *
  * The message lists every problem at once (fixing one at a time through repeated
- * `cdk synth` runs is slow), each naming the entry, the field and the fix.
+ * `cdk synth` runs is slow), each naming the entry, the field and the fix. `ConfigError.all`
+ * gathers the errors of several files into one, so a bad workers.ts is not hidden behind a
+ * bad schedules.ts until the next run.
  */
 export class ConfigError extends Error {
+  /** Every invalid file with its problems, in the order they were read. */
+  public readonly files: readonly FileProblems[];
+  /** The problems of every file, in order. */
   public readonly problems: readonly string[];
-  /** The file to edit, e.g. `config/schedules.ts`. */
+  /** The first invalid file, e.g. `config/schedules.ts`. */
   public readonly file: string;
 
-  constructor(file: string, problems: readonly string[]) {
-    super(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(file: string, problems: readonly string[], ...more: readonly FileProblems[]) {
+    const files = [{ file, problems }, ...more];
+    super(
+      files.map((f) => `${f.file} is invalid:\n${f.problems.map((p) => `  - ${p}`).join('\n')}`).join('\n'),
+    );
     this.name = 'ConfigError';
+    this.files = files;
     this.file = file;
-    this.problems = problems;
+    this.problems = files.flatMap((f) => f.problems);
+  }
+
+  /** One error with the problems of all of `errors` (at least one), the same file's together. */
+  static all(errors: readonly [ConfigError, ...ConfigError[]]): ConfigError {
+    const byFile = new Map<string, string[]>();
+    for (const { file, problems } of errors.flatMap((e) => e.files)) {
+      byFile.set(file, [...(byFile.get(file) ?? []), ...problems]);
+    }
+    const [first, ...more] = [...byFile].map(([file, problems]) => ({ file, problems }));
+    return new ConfigError(first!.file, first!.problems, ...more);
   }
 }
 

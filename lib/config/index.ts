@@ -1,12 +1,13 @@
 import * as environmentsFile from '../../config/environments';
 import * as schedulesFile from '../../config/schedules';
 import * as workersFile from '../../config/workers';
+import { ConfigError } from './config-error';
 import { parseEnvironments, selectEnvironment, type EnvironmentConfig } from './environment-schema';
 import { parseSchedules, type ScheduledJobConfig } from './schedule-schema';
 import { parseWorkers, type WorkerConfig } from './worker-schema';
 import { parseTooling, type ToolingConfig } from './tooling-schema';
 
-export { ConfigError } from './config-error';
+export { ConfigError };
 export type { EnvironmentConfig } from './environment-schema';
 export type { ToolingConfig } from './tooling-schema';
 export type { ScheduledJobConfig } from './schedule-schema';
@@ -43,22 +44,39 @@ export const configFiles: ConfigSources = {
 
 export const DEFAULT_ENVIRONMENT = configFiles.defaultEnvironment;
 
-/** Validates a config directory (config/ unless told) and returns the configuration of one environment. */
+/**
+ * Validates a config directory (config/ unless told) and returns the configuration of one
+ * environment. Every file is checked even when one is invalid, and the ConfigError lists the
+ * problems of all of them: an operator fixes a PR in one round, not one file per `cdk synth`.
+ */
 export function loadConfig(envName: string, sources: ConfigSources = configFiles): PlatformConfig {
-  const environments = parseEnvironments(sources.environments);
-  const environment = selectEnvironment(environments, envName);
-  return {
-    environment,
-    tooling: parseTooling(sources.tooling, Object.keys(environments)),
-    schedules: parseSchedules(sources.schedules, {
-      environment: envName,
-      knownEnvironments: Object.keys(environments),
-      defaultTimezone: environment.defaultTimezone,
-      defaultNotify: environment.notify,
-    }),
-    workers: parseWorkers(sources.workers, {
-      environment: envName,
-      knownEnvironments: Object.keys(environments),
-    }),
+  const errors: ConfigError[] = [];
+  const check = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      errors.push(e);
+      return undefined;
+    }
   };
+  const environments = check(() => parseEnvironments(sources.environments));
+  // The names as written when some environment is invalid: the other files' overrides and
+  // stages are checked against them rather than reported as unknown.
+  const knownEnvironments = Object.keys(environments ?? sources.environments);
+  const environment = environments && check(() => selectEnvironment(environments, envName));
+  const tooling = check(() => parseTooling(sources.tooling, knownEnvironments));
+  const schedules = check(() =>
+    parseSchedules(sources.schedules, {
+      environment: envName,
+      knownEnvironments,
+      // Only fills in a valid job's zone; with no valid environment there is no config to return.
+      defaultTimezone: environment?.defaultTimezone ?? 'UTC',
+      defaultNotify: environment?.notify ?? '#unknown',
+    }),
+  );
+  const workers = check(() => parseWorkers(sources.workers, { environment: envName, knownEnvironments }));
+  const [first, ...more] = errors;
+  if (first) throw ConfigError.all([first, ...more]);
+  return { environment: environment!, tooling: tooling!, schedules: schedules!, workers: workers! };
 }

@@ -7,6 +7,7 @@ import { typeError } from './config-error';
 import { durationSchema } from './duration';
 import { SLACK_CHANNEL } from './environment-schema';
 import { notOverridable, parseEntries, type EntriesContext } from './entries';
+import { jobCommandProblem } from './job-command';
 import { checkFargateSize, cpuSchema, memorySchema } from './fargate';
 import { isIanaTimeZone, TIME_ZONE_HINT } from './timezone';
 
@@ -16,6 +17,13 @@ const MAX_TIMEOUT_SECONDS = 24 * 3600;
  * cold start of the lease Lambda would alert; past 12 hours nobody is told in time.
  */
 const MISSED_RUN_GRACE = { defaultSeconds: 600, minSeconds: 60, maxSeconds: 12 * 3600 } as const;
+
+/**
+ * How late a scheduled start may still happen: EventBridge Scheduler's MaximumEventAgeInSeconds
+ * (RetryPolicy), which it takes from 60 to 86,400 seconds. Past it, the tick is given up and
+ * goes to the dead-letter queue. The default, 1 h, is what every job had before it was a setting.
+ */
+export const STARTING_DEADLINE = { minSeconds: 60, maxSeconds: 24 * 3600, defaultSeconds: 3600 } as const;
 
 /**
  * `2026-02-30` has the shape of a date but is none: Date quietly makes it 2 March. A day or
@@ -77,6 +85,16 @@ const jobFields = {
       error: 'is longer than 12h: a missed run would be reported too late to act on; use "12h" or less',
     })
     .default(MISSED_RUN_GRACE.defaultSeconds),
+  startingDeadline: durationSchema
+    .refine((s) => s >= STARTING_DEADLINE.minSeconds, {
+      error:
+        'is shorter than 1m, the least EventBridge Scheduler takes as the time to keep trying a start: write "1m" or more',
+    })
+    .refine((s) => s <= STARTING_DEADLINE.maxSeconds, {
+      error:
+        'is longer than 24h, the most EventBridge Scheduler keeps trying a start: write "24h" or less (a start that late is usually better skipped; the next run comes)',
+    })
+    .default(STARTING_DEADLINE.defaultSeconds),
   concurrency: z
     .enum(['forbid', 'replace', 'allow'], {
       error:
@@ -124,6 +142,13 @@ const jobSchema = z.strictObject(jobFields).superRefine((job, ctx) => {
     });
   }
   checkFargateSize(job, ctx);
+  const command = jobCommandProblem(job.image, job.command);
+  if (command)
+    ctx.addIssue({
+      code: 'custom',
+      path: command.index === undefined ? ['command'] : ['command', command.index],
+      message: command.message,
+    });
   if (job.expectedDuration !== undefined && job.expectedDuration > job.timeout) {
     ctx.addIssue({
       code: 'custom',
@@ -152,7 +177,7 @@ export type ScheduledJobInput = z.input<typeof jobSchema> & {
 /** A validated job, with this environment's overrides applied and defaults filled in. */
 export type ScheduledJobConfig = Omit<
   z.output<typeof jobSchema>,
-  'timeout' | 'expectedDuration' | 'timezone' | 'notify' | 'missedRunGrace'
+  'timeout' | 'expectedDuration' | 'timezone' | 'notify' | 'missedRunGrace' | 'startingDeadline'
 > & {
   readonly timezone: string;
   /** The job's channel, or the environment's when the job names none. */
@@ -161,6 +186,8 @@ export type ScheduledJobConfig = Omit<
   readonly expectedDurationSeconds: number | undefined;
   /** A slot with no claim this long after its time is a missed run (default 10 minutes). */
   readonly missedRunGraceSeconds: number;
+  /** How late after its scheduled time a run may still start (Scheduler's maximum event age). */
+  readonly startingDeadlineSeconds: number;
 };
 
 export interface ScheduleContext extends EntriesContext {
@@ -202,12 +229,13 @@ export function parseSchedules(
     schema: jobSchema,
     overrideSchema: jobOverrideSchema,
     checkNames: (jobs) => jobNameProblems(jobs, context.environment),
-  }).map(({ timeout, expectedDuration, timezone, notify, missedRunGrace, ...job }) => ({
+  }).map(({ timeout, expectedDuration, timezone, notify, missedRunGrace, startingDeadline, ...job }) => ({
     ...job,
     timezone: timezone ?? context.defaultTimezone,
     notify: notify ?? context.defaultNotify,
     timeoutSeconds: timeout,
     expectedDurationSeconds: expectedDuration,
     missedRunGraceSeconds: missedRunGrace,
+    startingDeadlineSeconds: startingDeadline,
   }));
 }

@@ -80,5 +80,5 @@ function imageTagWarning(image: ImageRef, kind: string): string | undefined {
 
 function pastReviewWarning(job: ScheduledJobConfig, now: Date): string | undefined {
   if (!job.disabledUntil || job.disabledUntil >= now.toISOString().slice(0, 10)) return undefined;
-  return `disabledUntil: ${job.disabledUntil} is past: review the job; enable it again, or give a new date with the reason`;
+  return `disabledUntil: paused until ${job.disabledUntil}, which has passed: review the job; remove enabled: false, disabledReason and disabledUntil to run it again, or set a later disabledUntil with the reason`;
 }

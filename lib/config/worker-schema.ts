@@ -194,6 +194,48 @@ function workerNameProblems(
   });
 }
 
+/** CloudFormation's limit of resources in one stack. */
+export const MAX_STACK_RESOURCES = 500;
+
+/** Resources of the Workers stack whatever its workers: the security group and the logs key. */
+export const WORKERS_STACK_SHARED_RESOURCES = 2;
+
+/**
+ * Resources one worker adds to the Workers stack (lib/constructs/worker-service.ts; the
+ * workers stack test checks this against the template): the task definition, its task and
+ * execution roles with a policy each, the log group, the service and five alarms (12); its
+ * own queue and dead-letter queue, their SSL-only policies and the dead-letter alarm (5)
+ * unless it reads an imported queue; the scalable target and its policy (2) when it scales.
+ */
+export function workerResourceCount(worker: { importedQueueArn?: string; scaling?: object }): number {
+  return 12 + (worker.importedQueueArn ? 0 : 5) + (worker.scaling ? 2 : 0);
+}
+
+/**
+ * Workers that do not fit in one stack. They are refused, not spread over stacks as jobs are
+ * (decision D38): a worker moved between stacks has its queue deleted, with its messages.
+ */
+function stackSizeProblems(
+  workers: readonly { name: string; importedQueueArn?: string; scaling?: object }[],
+): string[] {
+  const counts = workers.map(workerResourceCount);
+  const total = WORKERS_STACK_SHARED_RESOURCES + counts.reduce((a, b) => a + b, 0);
+  if (total <= MAX_STACK_RESOURCES) return [];
+  // The fewest workers to take out: the largest first.
+  let excess = total - MAX_STACK_RESOURCES;
+  let fewer = 0;
+  for (const count of [...counts].sort((a, b) => b - a)) {
+    if (excess <= 0) break;
+    excess -= count;
+    fewer++;
+  }
+  const [least, most] = [Math.min(...counts), Math.max(...counts)];
+  const perWorker = least === most ? `${least}` : `${least}-${most}`;
+  return [
+    `workers: ${workers.length} workers need ${total} resources in the Workers stack (${perWorker} each, ${WORKERS_STACK_SHARED_RESOURCES} shared), more than the ${MAX_STACK_RESOURCES} CloudFormation allows in one stack: remove at least ${fewer} (let one worker handle several message types from its queue, or run rare work as a scheduled job), or have the Workers stack split by hand first (docs/decisions.md D38: workers are not moved between stacks automatically, because a moved worker's queue is deleted with its messages)`,
+  ];
+}
+
 /**
  * Validates config/workers.ts for one environment, reporting every problem at once as
  * `<worker>.<field>: <what is wrong and the fix>`.
@@ -208,7 +250,10 @@ export function parseWorkers(
     kind: 'workers',
     schema: workerSchema,
     overrideSchema: workerOverrideSchema,
-    checkNames: (workers) => workerNameProblems(workers, context.environment),
+    checkNames: (workers) => [
+      ...workerNameProblems(workers, context.environment),
+      ...stackSizeProblems(workers),
+    ],
   }).map(({ visibilityTimeout, maxProcessingTime, oldestMessageAlarm, desiredCount, ...worker }) => ({
     ...worker,
     desiredCount: desiredCount ?? worker.scaling?.min ?? 1,

@@ -96,8 +96,9 @@ export class ScheduledJob extends Construct {
         input: scheduler.ScheduleTargetInput.fromObject(jobRunnerInput(shared.environment, job, 'schedule')),
         deadLetterQueue: shared.deadLetterQueue,
         retryAttempts: 5,
-        // A run delivered an hour late is worse than a skipped one: the next tick will come.
-        maxEventAge: Duration.hours(1),
+        // How late a start may still be (the job's startingDeadline, 1 h unless set): later
+        // than that a run is worse than a skipped one, and the tick goes to the dead-letter queue.
+        maxEventAge: Duration.seconds(job.startingDeadlineSeconds),
       }),
     });
   }

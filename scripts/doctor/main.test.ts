@@ -204,6 +204,23 @@ describe('npm run doctor', () => {
     expect(sts.calls()).toHaveLength(0);
   });
 
+  it('names the file of each blocker when several config files are invalid', async () => {
+    const [first, ...rest] = fixtureSchedules;
+    const sources = fixtureSources();
+    const d = deps({
+      config: {
+        ...sources,
+        schedules: [{ ...first!, cron: '0 24 * * ? *' }, ...rest],
+        workers: [{ ...(sources.workers[0] as object), cpu: 3 }, ...sources.workers.slice(1)],
+      },
+    });
+    expect(await doctorMain(['-c', 'env=staging'], d)).toBe(1);
+    expect(d.out.stdout.slice(1, -1)).toEqual([
+      'blocker: config/schedules.ts: partner-sync.cron: hours 24 is out of range 0-23 (midnight is 0); fix: edit config/schedules.ts',
+      'blocker: config/workers.ts: order-relay.cpu: cpu 3 is not a Fargate size: use one of 256, 512, 1024, 2048, 4096, 8192, 16384 (1024 = 1 vCPU); fix: edit config/workers.ts',
+    ]);
+  });
+
   // scripts/doctor.ts's wiring (doctorCli) over the fixture config, so a config PR cannot fail it.
   it('end to end: the doctor process with no AWS configuration runs the offline part, then exits 2', () => {
     const result = runWithoutAws('test/fixtures/cli/doctor.ts', ['-c', 'env=production']);

@@ -79,8 +79,8 @@ export async function doctorMain(argv: readonly string[], deps: DoctorDeps): Pro
     config = loadConfig(envName, sources);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) {
-      out.line(formatFinding(blocker(`${error.file}: ${problem}`, `edit ${error.file}`)));
+    for (const { file, problems } of error.files) {
+      for (const problem of problems) out.line(formatFinding(blocker(`${file}: ${problem}`, `edit ${file}`)));
     }
     return summary(out, error.problems.length, 0, envName);
   }

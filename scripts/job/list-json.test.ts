@@ -17,6 +17,7 @@ describe('npm run job -- list --json', () => {
         scheduledJob({ name: 'nightly-report', cron: '0 3 * * ? *', timezone: 'Asia/Tokyo' }),
         scheduledJob({ name: 'old-sync', enabled: false, disabledReason: 'replaced by CDC' }),
       ],
+      workers: [],
     } as unknown as PlatformConfig;
     const out = captureOutput();
     listJobs(config, new Date('2026-11-24T01:00:00Z'), out, { json: true });
@@ -41,6 +42,22 @@ describe('npm run job -- list --json', () => {
           nextRuns: [],
         },
       ],
+      warnings: [],
     });
+  });
+
+  it('carries the config warnings, such as a pause whose date has passed', () => {
+    const config = {
+      environment: { name: 'sandbox', account: '111111111111', region: 'ap-northeast-1' },
+      schedules: [
+        scheduledJob({ enabled: false, disabledReason: 'partner migration', disabledUntil: '2026-11-01' }),
+      ],
+      workers: [],
+    } as unknown as PlatformConfig;
+    const out = captureOutput();
+    listJobs(config, new Date('2026-11-24T01:00:00Z'), out, { json: true });
+    expect((JSON.parse(out.stdout.join('\n')) as { warnings: string[] }).warnings).toEqual([
+      'config/schedules.ts: nightly-report.disabledUntil: paused until 2026-11-01, which has passed: review the job; remove enabled: false, disabledReason and disabledUntil to run it again, or set a later disabledUntil with the reason',
+    ]);
   });
 });

@@ -65,6 +65,17 @@ describe('npm run job -- list (offline)', () => {
     expect(nextOf(lines, 'legacy-ftp-import')).toBe('no runs while disabled');
   });
 
+  it('warns of a pause whose date has passed, after the jobs, as cdk synth does', async () => {
+    const deps = cliDeps({ clients: () => expect.fail('list must not create AWS clients') });
+    // legacy-ftp-import is disabled until 2027-01-31.
+    expect(await main(['list', '--from', '2027-02-01T00:00:00Z'], deps)).toBe(0);
+    expect(deps.out.stdout.slice(-2)).toEqual([
+      '',
+      'warning: config/schedules.ts: legacy-ftp-import.disabledUntil: paused until 2027-01-31, which has passed: review the job; remove enabled: false, disabledReason and disabledUntil to run it again, or set a later disabledUntil with the reason',
+    ]);
+    expect((await list()).lines.some((l) => l.startsWith('warning:'))).toBe(false);
+  });
+
   it('applies the environment picked with --env, overrides included', async () => {
     const { code, lines } = await list('--env', 'staging');
     expect(code).toBe(0);

@@ -1,4 +1,5 @@
 import type { PlatformConfig, ScheduledJobConfig } from '../../lib/config';
+import { configWarnings } from '../../lib/config/warnings';
 import { nextRuns } from '../../lib/schedule/aws-cron';
 import type { Output } from './output';
 import { formatInZone } from '../../lib/schedule/time-format';
@@ -29,7 +30,13 @@ export function listJobs(
         ? nextRuns(job.cron, job.timezone, from, NEXT_RUNS).map((d) => d.toISOString())
         : [],
     }));
-    out.line(JSON.stringify({ environment: env.name, from: from.toISOString(), jobs }, null, 2));
+    out.line(
+      JSON.stringify(
+        { environment: env.name, from: from.toISOString(), jobs, warnings: configWarnings(config, from) },
+        null,
+        2,
+      ),
+    );
     return;
   }
   out.line(
@@ -50,6 +57,10 @@ export function listJobs(
     );
     out.line(`    ${upcoming(job, from)}`);
   }
+  // What `cdk synth` warns of, here too: a pause whose date has passed is found by whoever lists the jobs.
+  const warnings = configWarnings(config, from);
+  if (warnings.length > 0) out.line();
+  for (const w of warnings) out.line(`warning: ${w}`);
 }
 
 function state(job: ScheduledJobConfig): string {

@@ -15,7 +15,7 @@ import type { EnvironmentConfig } from '../../lib/config';
 import { mockAws } from '../../test/support/aws-mock';
 import { scheduledJob } from '../../test/support/fixtures';
 import { CliError } from './errors';
-import { FOLLOW_POLL_MS, jobLogs, type LogsDeps } from './logs';
+import { FOLLOW_POLL_MS, jobLogs, runningExecution, runningExecutions, type LogsDeps } from './logs';
 import { captureOutput, testClients } from './test-support';
 
 const sfn = mockAws(SFNClient);
@@ -146,6 +146,34 @@ describe('npm run job -- logs', () => {
       maxResults: 100,
     });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('finds running executions by job, the newest of a job first, with their ARNs, in one listing', async () => {
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        { executionArn: execution('newer'), name: 'newer' } as never,
+        { executionArn: execution('other'), name: 'other' } as never,
+        { executionArn: execution('older'), name: 'older' } as never,
+      ],
+    });
+    sfn.on(DescribeExecutionCommand).resolves({ input: input('nightly-report') });
+    sfn
+      .on(DescribeExecutionCommand, { executionArn: execution('other') })
+      .resolves({ input: input('another-job') });
+    expect(await runningExecutions(env, { sfn: testClients().sfn })).toEqual(
+      new Map([
+        ['nightly-report', { name: 'newer', executionArn: execution('newer') }],
+        ['another-job', { name: 'other', executionArn: execution('other') }],
+      ]),
+    );
+    expect(await runningExecution(env, 'nightly-report', { sfn: testClients().sfn })).toEqual({
+      name: 'newer',
+      executionArn: execution('newer'),
+      running: true,
+      status: 'RUNNING',
+    });
+    expect(await runningExecution(env, 'idle-job', { sfn: testClients().sfn })).toBeUndefined();
+    expect(sfn.commandCalls(ListExecutionsCommand)).toHaveLength(3);
   });
 
   it('follows a running run through a retry until it ends, waiting for a stream not yet created', async () => {

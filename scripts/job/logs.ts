@@ -126,47 +126,32 @@ async function findRun(options: LogsOptions, deps: LogsDeps): Promise<Run> {
   };
 }
 
-/** The newest running execution of the job, found by the job name in each running execution's input. */
+/** A running execution of the runner: its name (as `status` shows it) and ARN. */
+export interface RunningExecution {
+  readonly name: string;
+  readonly executionArn: string;
+}
+
+/** The newest running execution of the job, if it has one (see runningExecutions). */
 export async function runningExecution(
   env: EnvironmentConfig,
   job: string,
   deps: { readonly sfn: SFNClient },
 ): Promise<Run | undefined> {
-  const { executions = [] } = await deps.sfn.send(
-    new ListExecutionsCommand({
-      stateMachineArn: stateMachineArn(env),
-      statusFilter: 'RUNNING',
-      maxResults: MAX_RUNNING,
-    }),
-  );
-  // ListExecutions lists newest first.
-  for (const execution of executions) {
-    if (!execution.executionArn) continue;
-    const described = await deps.sfn.send(
-      new DescribeExecutionCommand({ executionArn: execution.executionArn }),
-    );
-    if (jobOf(described.input) === job) {
-      return {
-        executionArn: execution.executionArn,
-        name: execution.name ?? execution.executionArn,
-        running: true,
-        status: 'RUNNING',
-      };
-    }
-  }
-  return undefined;
+  const execution = (await runningExecutions(env, deps)).get(job);
+  return execution && { ...execution, running: true, status: 'RUNNING' };
 }
 
 /**
- * The runner's running executions by job: job name → the newest one's execution name. Each
- * running execution is described once (its input names the job); there are at most as many as
- * jobs, usually a handful.
+ * The runner's running executions by job: job name → the newest one. Each running execution
+ * is described once (its input names the job); there are at most as many as jobs, usually a
+ * handful.
  */
 export async function runningExecutions(
   env: EnvironmentConfig,
   deps: { readonly sfn: SFNClient },
-): Promise<Map<string, string>> {
-  const byJob = new Map<string, string>();
+): Promise<Map<string, RunningExecution>> {
+  const byJob = new Map<string, RunningExecution>();
   const { executions = [] } = await deps.sfn.send(
     new ListExecutionsCommand({
       stateMachineArn: stateMachineArn(env),
@@ -175,20 +160,19 @@ export async function runningExecutions(
     }),
   );
   const described = await Promise.all(
-    executions.map(async (execution) =>
-      execution.executionArn
+    executions.map(async ({ executionArn, name }) =>
+      executionArn
         ? {
-            name: execution.name ?? execution.executionArn,
-            job: jobOf(
-              (await deps.sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })))
-                .input,
-            ),
+            execution: { name: name ?? executionArn, executionArn },
+            job: jobOf((await deps.sfn.send(new DescribeExecutionCommand({ executionArn }))).input),
           }
         : undefined,
     ),
   );
   // ListExecutions lists newest first: keep the first seen per job.
-  for (const entry of described) if (entry?.job && !byJob.has(entry.job)) byJob.set(entry.job, entry.name);
+  for (const entry of described) {
+    if (entry?.job && !byJob.has(entry.job)) byJob.set(entry.job, entry.execution);
+  }
   return byJob;
 }
 

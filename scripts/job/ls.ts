@@ -46,7 +46,7 @@ export async function lsJobs(
       latestRuns({ ddb: deps.ddb, environment: env.name, job: job.name }, 1),
       readPause({ env, job }, deps),
     ]);
-    return jobLine(job, records[0], pause?.active ? pause : undefined, running.get(job.name), now);
+    return jobLine(job, records[0], pause?.active ? pause : undefined, running.get(job.name)?.name, now);
   });
   if (options.json) {
     deps.out.line(JSON.stringify(lines, null, 2));

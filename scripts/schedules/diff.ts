@@ -26,6 +26,7 @@ const FIELDS = [
   'memory',
   'timeoutSeconds',
   'expectedDurationSeconds',
+  'startingDeadlineSeconds',
   'concurrency',
   'retries',
   'capacity',

@@ -45,6 +45,18 @@ describe('npm run schedules (command line)', () => {
     expect(d.out.stderr).toEqual([]);
   });
 
+  it('warns of a pause whose date has passed, with the schedule warnings', () => {
+    const d = deps();
+    // legacy-ftp-import is disabled until 2027-01-31.
+    expect(schedulesMain(['--from', '2027-02-01T00:00:00Z'], d)).toBe(0);
+    expect(d.out.stdout).toContain(
+      '  ! config/schedules.ts: legacy-ftp-import.disabledUntil: paused until 2027-01-31, which has passed: review the job; remove enabled: false, disabledReason and disabledUntil to run it again, or set a later disabledUntil with the reason',
+    );
+    const before = deps();
+    schedulesMain(['--from', FROM], before);
+    expect(before.out.stdout.join('\n')).not.toContain('which has passed');
+  });
+
   it('with --base prints the changes, and a bad base is one line on stderr with exit 2 and no report', () => {
     const same = deps();
     expect(schedulesMain(['--from', FROM, '--base', 'HEAD'], same)).toBe(0);

@@ -6,6 +6,7 @@ import {
   type ConfigSources,
   type ScheduledJobConfig,
 } from '../../lib/config';
+import { configWarnings } from '../../lib/config/warnings';
 import type { Output } from '../job/output';
 import { BaseError, schedulesAt } from './base';
 import { diffSchedules } from './diff';
@@ -85,7 +86,8 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     return 2;
   }
   try {
-    const { schedules, environment } = loadConfig(envName, sources);
+    const config = loadConfig(envName, sources);
+    const { schedules, environment } = config;
     // Loaded before anything is printed: a bad --base is one line on stderr, not a half report.
     const base = values.base === undefined ? undefined : (deps.base ?? schedulesAt)(values.base, envName);
     const zone = environment.defaultTimezone;
@@ -99,7 +101,8 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     for (const line of scheduleTable(schedules, from)) out.line(line);
     out.line();
     out.line(peakSummary(schedules, environment, from));
-    const warnings = scheduleWarnings(schedules, environment, from);
+    // The schedule's own warnings, then what `cdk synth` warns of (a pause past its date, ...).
+    const warnings = [...scheduleWarnings(schedules, environment, from), ...configWarnings(config, from)];
     out.line(warnings.length > 0 ? `\n${warnings.length} warning(s):` : '\nno warnings');
     for (const w of warnings) out.line(`  ! ${w}`);
     const year = from.getUTCFullYear();

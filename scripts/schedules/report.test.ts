@@ -187,6 +187,12 @@ describe('diffSchedules', () => {
     expect(owner[0]).toBe('~ changed j');
   });
 
+  it('shows a changed starting deadline, which changes when a late start is given up', () => {
+    expect(
+      diffSchedules([job({ name: 'poll' })], [job({ name: 'poll', startingDeadlineSeconds: 300 })], FROM),
+    ).toEqual(['~ changed poll', '      startingDeadlineSeconds: 1h -> 5m']);
+  });
+
   it('says so when nothing changed', () => {
     expect(diffSchedules([job({})], [job({})], FROM)).toEqual(['no schedule changes']);
   });

@@ -5,11 +5,14 @@ import { durationSchema, formatDuration } from '../../lib/config/duration';
 import { FARGATE_SIZES, fargateSizeProblem } from '../../lib/config/fargate';
 import { isIanaTimeZone } from '../../lib/config/timezone';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   CONTAINERS_DIR,
   commandSchema,
   envVarsSchema,
   imageSchema,
+  imageSchemaIn,
   resourceName,
   secretsSchema,
 } from '../../lib/config/common-schema';
@@ -182,6 +185,23 @@ describe('imageSchema', () => {
     expect(messages(imageSchema, { directory: 'nope' })).toEqual([
       `directory: containers/nope has no Dockerfile: use an existing folder (${fs.readdirSync(CONTAINERS_DIR).join(', ')}) or add one`,
     ]);
+  });
+
+  it('refuses a folder that exists but has no Dockerfile, and lists only folders that have one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'containers-'));
+    try {
+      for (const folder of ['job-image', 'notes', 'worker-image']) fs.mkdirSync(path.join(dir, folder));
+      fs.writeFileSync(path.join(dir, 'job-image', 'Dockerfile'), 'FROM scratch\n');
+      fs.writeFileSync(path.join(dir, 'worker-image', 'Dockerfile'), 'FROM scratch\n');
+      fs.writeFileSync(path.join(dir, 'notes', 'README.md'), 'not an image\n');
+      const schema = imageSchemaIn(dir);
+      expect(schema.parse({ directory: 'job-image' })).toEqual({ directory: 'job-image' });
+      expect(messages(schema, { directory: 'notes' })).toEqual([
+        'directory: containers/notes has no Dockerfile: use an existing folder (job-image, worker-image) or add one',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes images from other partitions', () => {

@@ -116,7 +116,10 @@ describe('a field of the wrong type', () => {
     const sandbox = configFiles.environments['sandbox'] as object;
     const envProblems = (change: object) =>
       problemsOf(() =>
-        loadConfig('sandbox', { ...configFiles, environments: { sandbox: { ...sandbox, ...change } } }),
+        loadConfig('sandbox', {
+          ...configFiles,
+          environments: { ...configFiles.environments, sandbox: { ...sandbox, ...change } },
+        }),
       );
     expect(envProblems({ fargateVcpuQuota: '6' })).toEqual([
       'sandbox.fargateVcpuQuota: must be a number, got a string',

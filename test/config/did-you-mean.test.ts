@@ -149,14 +149,20 @@ describe('an unknown key in config files', () => {
     expect(jobProblems({ image: { directory: 'batch-job', zzz: 1 } })).toEqual([
       'nightly-report.image.zzz: is not a known field: use one of directory, ecrRepository, tag',
     ]);
-    const environments = { sandbox: { ...(configFiles.environments['sandbox'] as object), zzz: 1 } };
+    const environments = {
+      ...configFiles.environments,
+      sandbox: { ...(configFiles.environments['sandbox'] as object), zzz: 1 },
+    };
     expect(problemsOf(() => loadConfig('sandbox', { ...configFiles, environments }))).toEqual([
       'sandbox.zzz: is not a known field: use one of account, region, availabilityZones, vpcCidr, natGateways, logRetentionDays, defaultTimezone, notify, alarmEmails, fargateVcpuQuota, retainData, review',
     ]);
   });
 
   it('in an environment or in tooling, gets their fields', () => {
-    const environments = { sandbox: { ...(configFiles.environments['sandbox'] as object), natGateway: 1 } };
+    const environments = {
+      ...configFiles.environments,
+      sandbox: { ...(configFiles.environments['sandbox'] as object), natGateway: 1 },
+    };
     expect(problemsOf(() => loadConfig('sandbox', { ...configFiles, environments }))).toEqual([
       'sandbox.natGateway: is not a known field: did you mean "natGateways"?',
     ]);

@@ -27,7 +27,7 @@ describe('parseSchedules', () => {
         cron: '0 3 * * ? *',
         timezone: 'Asia/Tokyo',
         image: { directory: 'batch-job' },
-        command: ['node', 'main.js', 'report'],
+        command: ['node', 'main.js', 'sales-report'],
         environment: {},
         secrets: {},
         cpu: 256,
@@ -35,6 +35,7 @@ describe('parseSchedules', () => {
         timeoutSeconds: 1800,
         expectedDurationSeconds: undefined,
         missedRunGraceSeconds: 600,
+        startingDeadlineSeconds: 3600,
         concurrency: 'forbid',
         retries: 0,
         capacity: 'spot',
@@ -122,6 +123,28 @@ describe('parseSchedules', () => {
     ]);
     expect(problems({ missedRunGrace: 10 })).toEqual([
       'nightly-report.missedRunGrace: must be a duration with its unit, e.g. "10s" or "10m"',
+    ]);
+  });
+
+  it('takes a starting deadline from 1m to 24h, EventBridge Scheduler’s bounds, 1h by default', () => {
+    expect(parseOne({}).startingDeadlineSeconds).toBe(3600);
+    expect(parseOne({ startingDeadline: '60s' }).startingDeadlineSeconds).toBe(60);
+    expect(parseOne({ startingDeadline: '10m' }).startingDeadlineSeconds).toBe(600);
+    expect(parseOne({ startingDeadline: '24h' }).startingDeadlineSeconds).toBe(86_400);
+    expect(
+      parse([{ ...job, overrides: { staging: { startingDeadline: '5m' } } }])[0]!.startingDeadlineSeconds,
+    ).toBe(300);
+  });
+
+  it('rejects a starting deadline outside 1m-24h, or without its unit, with the bound', () => {
+    expect(problems({ startingDeadline: '59s' })).toEqual([
+      'nightly-report.startingDeadline: is shorter than 1m, the least EventBridge Scheduler takes as the time to keep trying a start: write "1m" or more',
+    ]);
+    expect(problems({ startingDeadline: '86401s' })).toEqual([
+      'nightly-report.startingDeadline: is longer than 24h, the most EventBridge Scheduler keeps trying a start: write "24h" or less (a start that late is usually better skipped; the next run comes)',
+    ]);
+    expect(problems({ startingDeadline: 600 })).toEqual([
+      'nightly-report.startingDeadline: must be a duration with its unit, e.g. "600s" or "600m"',
     ]);
   });
 

@@ -85,7 +85,7 @@ describe('configWarnings', () => {
   it('warns of a review date that is past, not of today or later', () => {
     const disabled = (disabledUntil: string) => ({ enabled: false, disabledReason: 'x', disabledUntil });
     expect(warningsOf([disabled('2026-11-23')])).toEqual([
-      'config/schedules.ts: nightly-report.disabledUntil: 2026-11-23 is past: review the job; enable it again, or give a new date with the reason',
+      'config/schedules.ts: nightly-report.disabledUntil: paused until 2026-11-23, which has passed: review the job; remove enabled: false, disabledReason and disabledUntil to run it again, or set a later disabledUntil with the reason',
     ]);
     expect(warningsOf([disabled('2026-11-24')])).toEqual([]);
     expect(warningsOf([{ enabled: false, disabledReason: 'x' }])).toEqual([]);

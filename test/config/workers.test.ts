@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
+import { workerResourceCount } from '../../lib/config/worker-schema';
 import { problemsOf } from '../support/config-problems';
 import type { WorkerInput } from '../../lib/config/worker-schema';
 import { FIXTURE_CONFIG } from '../fixtures/config';
@@ -160,5 +161,45 @@ describe('config/workers.ts', () => {
     expect(problemsOfWorkers([worker, worker])).toEqual([
       'order-relay.name: is used by workers[0] and workers[1]: names must be unique',
     ]);
+  });
+});
+
+describe('workers in one stack', () => {
+  const own = (i: number) => ({ ...worker, name: `relay-${i}` });
+  const scaled = (i: number) => ({ ...own(i), scaling: { min: 1, max: 3, messagesPerTask: 100 } });
+  const imported = (i: number) => ({
+    ...own(i),
+    importedQueueArn: `arn:aws:sqs:ap-northeast-1:123456789012:orders-${i}`,
+  });
+  const list = (n: number, make: (i: number) => object) => Array.from({ length: n }, (_, i) => make(i));
+
+  it('counts the resources each kind of worker adds', () => {
+    expect(workerResourceCount(own(0))).toBe(17);
+    expect(workerResourceCount(scaled(0))).toBe(19);
+    expect(workerResourceCount(imported(0))).toBe(12);
+  });
+
+  it('accepts as many as fit in 500 resources: 29 with their own queues (2 + 29 × 17 = 495)', () => {
+    expect(loadConfig('sandbox', { ...FIXTURE_CONFIG, workers: list(29, own) }).workers).toHaveLength(29);
+  });
+
+  it('refuses one more with the count, the limit and how many to take out', () => {
+    expect(problemsOfWorkers(list(30, own))).toEqual([
+      "workers: 30 workers need 512 resources in the Workers stack (17 each, 2 shared), more than the 500 CloudFormation allows in one stack: remove at least 1 (let one worker handle several message types from its queue, or run rare work as a scheduled job), or have the Workers stack split by hand first (docs/decisions.md D38: workers are not moved between stacks automatically, because a moved worker's queue is deleted with its messages)",
+    ]);
+  });
+
+  it('counts what each worker adds: scaled ones more, ones on imported queues fewer', () => {
+    // 2 + 20 × 19 + 10 × 12 = 502: one scaled worker out is enough; 521 needs two.
+    const workers = [...list(20, scaled), ...list(10, (i) => imported(i + 20))];
+    expect(problemsOfWorkers(workers)[0]).toMatch(
+      /^workers: 30 workers need 502 resources in the Workers stack \(12-19 each, 2 shared\), more than the 500 CloudFormation allows in one stack: remove at least 1 \(/,
+    );
+    expect(problemsOfWorkers([...list(21, scaled), ...list(10, (i) => imported(i + 21))])[0]).toMatch(
+      /need 521 resources .*: remove at least 2 \(/,
+    );
+    // 2 + 19 + 6 × 17 + 33 × 12 = 519: taking out the scaled one is exactly enough.
+    const exact = [...list(1, scaled), ...list(6, (i) => own(i + 1)), ...list(33, (i) => imported(i + 7))];
+    expect(problemsOfWorkers(exact)[0]).toMatch(/need 519 resources .*: remove at least 1 \(/);
   });
 });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
+import { WORKERS_STACK_SHARED_RESOURCES, workerResourceCount } from '../../lib/config/worker-schema';
 import { handlers, readSettings } from '../../containers/sqs-worker/src/main';
 import { synthesized } from '../support/synth';
 import type { ConfigurationName } from '../support/synth-result';
@@ -28,6 +29,16 @@ describe('Workers stack', () => {
     template().resourceCountIs('AWS::ECS::Service', workers().length);
     expect(workers().length).toBeGreaterThanOrEqual(6);
     for (const w of workers()) service(w.name);
+  });
+
+  it('has exactly the resources validation counts for its workers (the 500-per-stack check relies on it)', () => {
+    for (const env of ['sandbox', 'production'] as const) {
+      const counted = workers(env).reduce(
+        (sum, w) => sum + workerResourceCount(w),
+        WORKERS_STACK_SHARED_RESOURCES,
+      );
+      expect(Object.keys(template(env).toJSON()['Resources'] as object), env).toHaveLength(counted);
+    }
   });
 
   it('keeps the first task on on-demand Fargate and the rest on Spot, with rollback on failed deploys', () => {

@@ -18,6 +18,7 @@ export function scheduledJob(overrides: Partial<ScheduledJobConfig> = {}): Sched
     timeoutSeconds: 60,
     expectedDurationSeconds: undefined,
     missedRunGraceSeconds: 600,
+    startingDeadlineSeconds: 3600,
     concurrency: 'forbid',
     retries: 0,
     capacity: 'spot',
@@ -38,6 +39,6 @@ export const jobInput: ScheduledJobInput = {
   description: 'Builds the nightly report',
   owner: 'sre',
   cron: '0 3 * * ? *',
-  command: ['node', 'main.js', 'report'],
+  command: ['node', 'main.js', 'sales-report'],
   timeout: '30m',
 };
