@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { REGION_PRICES } from '../../lib/schedule/prices';
+import { REGION_PRICES, type Price } from '../../lib/schedule/prices';
 
 const entries = Object.entries(REGION_PRICES).flatMap(([region, prices]) =>
   Object.entries(prices).map(([name, price]) => [`${region} ${name}`, price] as const),
 );
 
 describe('the prices the cost report uses', () => {
-  it.each(entries)('%s names where and when it was read', (_, price) => {
+  it.each(entries)('%s names where and when it was read', (_: string, price: Price) => {
     expect(price.url).toMatch(/^https:\/\/(aws\.amazon\.com|docs\.aws\.amazon\.com)\//);
     expect(price.checked).toMatch(/^20\d\d-\d\d-\d\d$/);
     expect(Number.isNaN(Date.parse(price.checked))).toBe(false);
