@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handle, handler, parseCredentials } from './handler';
 import type { NotifyDeps } from './notify';
@@ -86,8 +86,8 @@ describe('the Slack secret', () => {
 });
 
 describe('the Lambda entry point', () => {
-  const secrets = mockClient(SecretsManagerClient);
-  const ddb = mockClient(DynamoDBDocumentClient);
+  const secrets = mockAws(SecretsManagerClient);
+  const ddb = mockAws(DynamoDBDocumentClient);
   const context = { getRemainingTimeInMillis: () => 120_000 } as unknown as Context;
   const posted: { url: string; authorization: string; channel: unknown }[] = [];
 

@@ -289,7 +289,7 @@ describe('the other messages', () => {
 
   it('cuts long fallback, missed-slot and alarm headers to Slack’s 150 characters', () => {
     const long = { job: 'j'.repeat(200), slot: '2026-11-23T18:00:00Z', executionArn };
-    const header = (message: { blocks: unknown[] }) =>
+    const header = (message: { readonly blocks: readonly unknown[] }) =>
       (message.blocks[0] as { text: { text: string } }).text.text;
     expect(header(fallbackMessage(long, context))).toHaveLength(150);
     expect(header(missedMessage(long, context))).toHaveLength(150);

@@ -1,11 +1,11 @@
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../test/support/aws-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ThreadStore } from './threads';
 import type { Thread } from './storm';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 beforeEach(() => ddb.reset());
 
