@@ -50,6 +50,12 @@ export const MODULES: Readonly<Record<string, MutationModule>> = {
     tests: ['lambda/notifier/*.test.ts'],
     threshold: 95,
   },
+  // The missed-run detector: unclaimed slots past their grace and Scheduler dead letters (issue 11).
+  'missed-runs': {
+    mutate: notTests('lambda/missed-runs/*.ts'),
+    tests: ['lambda/missed-runs/*.test.ts'],
+    threshold: 90,
+  },
   // The resident workers' image: poll loop, deadline, per-message checks, settings.
   'sqs-worker': {
     mutate: [
