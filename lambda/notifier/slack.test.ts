@@ -171,6 +171,14 @@ describe('posting to Slack', () => {
     expect([budget.waits, thirty.waits]).toEqual([[7000], [30_000]]);
   });
 
+  it('does not wait past 30 s even when the invocation has minutes left', async () => {
+    const slack = fakeSlack([status(429, { 'retry-after': '31' })], 600_000);
+    await expect(
+      new SlackClient(() => Promise.resolve(token), slack.deps).post('#a', message),
+    ).rejects.toThrow(/waiting 31000 ms does not fit/);
+    expect(slack.waits).toEqual([]);
+  });
+
   it('gives the message back at once when even the first back-off does not fit', async () => {
     const slack = fakeSlack([status(503)], 999);
     await expect(
