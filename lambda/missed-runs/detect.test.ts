@@ -279,6 +279,13 @@ describe('detectMissedRuns at the edges', () => {
     expect(alertedSlots()).toEqual([`nightly-report ${SLOT}`]);
   });
 
+  it('checks all 15 slots of an every-minute job in its look-back', async () => {
+    const catalog = seenLongAgo(catalogOf(scheduledJob({ name: 'each-minute', cron: '* * * * ? *' })));
+    const report = await run(catalog, '2026-11-22T18:20:00Z');
+    expect(report.slotsChecked).toBe(15);
+    expect(sent).toHaveLength(15);
+  });
+
   it('counts a slot at the very moment the schedule was first seen', async () => {
     const catalog = catalogOf(nightly);
     table.put({ ...seenKey(nightly.name, catalog.jobs[0]!.fingerprint), firstSeenEpochMs: Date.parse(SLOT) });
