@@ -80,6 +80,19 @@ describe('missed-runs handler', () => {
     await expect(handler()).rejects.toThrow('missed-runs: DEAD_LETTER_QUEUE_URL is not set');
   });
 
+  it('really waits before it asks DynamoDB again for keys it left unprocessed', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-22T18:20:00Z'), toFake: ['Date', 'setTimeout'] });
+    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    table.put({ ...slotKey('nightly-report', '2026-11-22T18:00:00Z'), outcome: 'run' });
+    table.unprocessedOnce = 1;
+    const pass = handler();
+    await vi.advanceTimersByTimeAsync(99);
+    const before = table.batchGets;
+    await vi.advanceTimersByTimeAsync(1);
+    await pass;
+    expect(table.batchGets).toBe(before + 1);
+  });
+
   it('reads the catalog from the layer under /opt when no path is set', () => {
     expect(DEFAULT_CATALOG_PATH).toBe('/opt/missed-run-catalog.json');
   });
