@@ -287,6 +287,19 @@ describe('alertDeadLetters', () => {
     expect(details[0]!.job).toBe('etl-2-report');
   });
 
+  it('takes no job from a schedule name that is not <environment>-<job>-<n>', async () => {
+    queueHolds({
+      MessageId: 'foreign',
+      ReceiptHandle: 'r-1',
+      Body: '{',
+      MessageAttributes: attributes({
+        SCHEDULE_ARN: 'arn:aws:scheduler:ap-northeast-1:111111111111:schedule/default/sandbox-etl-2-report',
+      }),
+    });
+    await runWith(twoJobs);
+    expect(details[0]).not.toHaveProperty('job');
+  });
+
   it('says what it knows of a letter with no slot, no error message, or a slot that is no time', async () => {
     queueHolds(
       {

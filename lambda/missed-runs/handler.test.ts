@@ -165,9 +165,20 @@ describe('what the pass logs for the operator', () => {
     sqsMock.reset();
     sqsMock.on(ReceiveMessageCommand).rejects(new Error('AccessDenied'));
     await expect(handler()).rejects.toThrow(/dead-letter check failed/);
+    expect(warn).not.toHaveBeenCalled();
     expect(info.mock.calls.at(-1)).toEqual([
       'missed-run pass',
       { jobs: 1, slots: expect.any(Number) as number, deadLetters: undefined },
     ]);
+  });
+
+  it('names every problem of a pass, one after the other', async () => {
+    ddbMock.on(BatchGetCommand).rejects(new Error('ProvisionedThroughputExceeded'));
+    sqsMock.on(ReceiveMessageCommand).rejects(new Error('AccessDenied'));
+    await expect(handler()).rejects.toThrow(
+      new Error(
+        'missed-runs: missed-slot check failed: Error: ProvisionedThroughputExceeded; dead-letter check failed: Error: AccessDenied',
+      ),
+    );
   });
 });
