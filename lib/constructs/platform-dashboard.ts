@@ -98,16 +98,16 @@ export class PlatformDashboard extends Construct {
     }
     this.dashboard.addWidgets(...durations);
     const sm = (metric: (o: cloudwatch.MetricOptions) => cloudwatch.Metric, label: string) =>
-      metric.call(props.stateMachine, { period, statistic: 'Sum', label });
+      metric({ period, statistic: 'Sum', label });
     this.dashboard.addWidgets(
       graph('Runs that fell back from Spot to on-demand, per job', [perJob('FellBackToOnDemand', 'Sum')], {
         stacked: true,
       }),
       graph('Job runner executions that failed, timed out or were throttled', [
-        sm(props.stateMachine.metricFailed, 'failed (includes failed jobs)'),
-        sm(props.stateMachine.metricTimedOut, 'timed out'),
-        sm(props.stateMachine.metricThrottled, 'throttled'),
-        sm(props.stateMachine.metricAborted, 'aborted'),
+        sm((o) => props.stateMachine.metricFailed(o), 'failed (includes failed jobs)'),
+        sm((o) => props.stateMachine.metricTimedOut(o), 'timed out'),
+        sm((o) => props.stateMachine.metricThrottled(o), 'throttled'),
+        sm((o) => props.stateMachine.metricAborted(o), 'aborted'),
       ]),
     );
     const sqs = (queue: string, metricName: string, statistic: string) =>

@@ -150,7 +150,9 @@ describe("the notifier's job list", () => {
 
 describe('the dashboard', () => {
   const body = JSON.stringify(
-    Object.values(notifications.findResources('AWS::CloudWatch::Dashboard')).map((d) => d['Properties']),
+    Object.values(notifications.findResources('AWS::CloudWatch::Dashboard')).map(
+      (d) => d['Properties'] as unknown,
+    ),
   );
 
   it('is one per environment, with runs per job by status from the recorder (SEARCH: no change per job)', () => {
