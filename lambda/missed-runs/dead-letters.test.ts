@@ -238,4 +238,125 @@ describe('alertDeadLetters', () => {
     expect(report.received).toBe(100);
     expect(sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand)).toHaveLength(10);
   });
+
+  const attributes = (values: Record<string, string>) =>
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [k, stringAttribute(v)]));
+  const twoJobs = missedRunCatalog('sandbox', [
+    scheduledJob(),
+    scheduledJob({ name: 'etl-2-report', cron: '0 4 * * ? *' }),
+  ]);
+  const runWith = (c: typeof catalog) =>
+    alertDeadLetters(c, {
+      ddb,
+      sqs,
+      events,
+      tableName: 'sandbox-batch-jobs',
+      eventBusName: 'sandbox-batch-jobs',
+      queueUrl: QUEUE_URL,
+      now: () => new Date('2026-11-22T18:20:00Z'),
+      sleep: () => Promise.resolve(),
+      alerted: new Set<string>(),
+    });
+
+  it('finds the job a readable body names, known or not', async () => {
+    const body = (name: string) =>
+      JSON.stringify(jobRunnerInput('sandbox', scheduledJob({ name }), 'schedule', '2026-11-22T19:00:00Z'));
+    queueHolds(
+      { MessageId: 'second', ReceiptHandle: 'r-1', Body: body('etl-2-report') },
+      { MessageId: 'gone', ReceiptHandle: 'r-2', Body: body('deleted-job') },
+    );
+    await runWith(twoJobs);
+    expect(details.map((d) => [d.job, d.timezone, d.expectedAt])).toEqual([
+      ['etl-2-report', 'Asia/Tokyo', '2026-11-23 04:00 JST'],
+      ['deleted-job', undefined, undefined],
+    ]);
+    expect(details[1]!.reason).toContain('could not start deleted-job (2026-11-22T19:00:00Z)');
+  });
+
+  it('takes a job whose name has digits from a schedule numbered past 9', async () => {
+    queueHolds({
+      MessageId: 'numbered',
+      ReceiptHandle: 'r-1',
+      Body: '{',
+      MessageAttributes: attributes({
+        SCHEDULE_ARN:
+          'arn:aws:scheduler:ap-northeast-1:111111111111:schedule/default/sandbox-etl-2-report-12',
+      }),
+    });
+    await runWith(twoJobs);
+    expect(details[0]!.job).toBe('etl-2-report');
+  });
+
+  it('takes no job from a schedule name that is not <environment>-<job>-<n>', async () => {
+    queueHolds({
+      MessageId: 'foreign',
+      ReceiptHandle: 'r-1',
+      Body: '{',
+      MessageAttributes: attributes({
+        SCHEDULE_ARN: 'arn:aws:scheduler:ap-northeast-1:111111111111:schedule/default/sandbox-etl-2-report',
+      }),
+    });
+    await runWith(twoJobs);
+    expect(details[0]).not.toHaveProperty('job');
+  });
+
+  it('says what it knows of a letter with no slot, no error message, or a slot that is no time', async () => {
+    queueHolds(
+      {
+        MessageId: 'no-slot',
+        ReceiptHandle: 'r-1',
+        MessageAttributes: attributes({
+          ERROR_CODE: 'ThrottlingException',
+          SCHEDULE_ARN:
+            'arn:aws:scheduler:ap-northeast-1:111111111111:schedule/default/sandbox-nightly-report-1',
+        }),
+      },
+      {
+        MessageId: 'bad-time',
+        ReceiptHandle: 'r-2',
+        MessageAttributes: attributes({
+          SCHEDULED_TIME: 'yesterday',
+          SCHEDULE_ARN:
+            'arn:aws:scheduler:ap-northeast-1:111111111111:schedule/default/sandbox-nightly-report-1',
+        }),
+      },
+      { ReceiptHandle: 'r-3' },
+    );
+    await run();
+    expect(details[0]!.reason).toMatch(
+      /^EventBridge Scheduler could not start nightly-report: ThrottlingException\. Fix the cause, then run the missed slot with npm run job -- backfill;/,
+    );
+    expect(details[1]).not.toHaveProperty('expectedAt');
+    expect(details[1]!.reason).toMatch(
+      /^EventBridge Scheduler could not start nightly-report \(yesterday\)\. /,
+    );
+    expect(details).toHaveLength(2); // a message without an id cannot be marked: not alerted
+  });
+
+  it('reads an empty queue in one call, however SQS says it is empty', async () => {
+    sqsMock.reset();
+    sqsMock.on(ReceiveMessageCommand).resolves({});
+    expect(await run()).toEqual({ received: 0, alerted: [], failed: 0 });
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
+  });
+
+  it('reports as alerted only what EventBridge took', async () => {
+    queueHolds(realDeadLetter);
+    putEventsFails = true;
+    expect(await run()).toEqual({ received: 1, alerted: [], failed: 1 });
+  });
+
+  it('makes messages visible again in batches of 10', async () => {
+    queueHolds(
+      ...Array.from({ length: 15 }, (_, i) => ({
+        ...malformed,
+        MessageId: `v-${i}`,
+        ReceiptHandle: `r-${i}`,
+      })),
+    );
+    await run();
+    expect(
+      sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => c.args[0].input.Entries?.length),
+    ).toEqual([10, 5]);
+  });
 });

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ScheduledJobConfig } from '../../lib/config';
 import { missedRunCatalog, type MissedRunCatalog } from '../../lib/schedule/missed-run-catalog';
@@ -252,6 +252,95 @@ describe('detectMissedRuns', () => {
       /stayed unprocessed after 8 BatchGetItem calls/,
     );
     expect(sent).toEqual([]);
+  });
+});
+
+describe('detectMissedRuns at the edges', () => {
+  it('is silent for a pause that began exactly at the slot, and alerts past a pause item without an end', async () => {
+    const catalog = seenLongAgo(catalogOf(nightly));
+    table.put({
+      ...pauseKey(nightly.name),
+      since: SLOT,
+      untilEpoch: Date.parse('2026-11-22T21:00:00Z') / 1000,
+    });
+    await run(catalog, '2026-11-22T18:20:00Z');
+    expect(sent).toEqual([]);
+    table.put({ ...pauseKey(nightly.name), since: '2026-11-22T17:00:00Z' });
+    await run(catalog, '2026-11-22T18:20:00Z');
+    expect(alertedSlots()).toEqual([`nightly-report ${SLOT}`]);
+  });
+
+  it('checks a job whose review date is today', async () => {
+    const catalog = seenLongAgo(catalogOf(nightly));
+    await run(
+      { ...catalog, jobs: [{ ...catalog.jobs[0]!, disabledUntil: '2026-11-22' }] },
+      '2026-11-22T18:20:00Z',
+    );
+    expect(alertedSlots()).toEqual([`nightly-report ${SLOT}`]);
+  });
+
+  it('checks all 15 slots of an every-minute job in its look-back', async () => {
+    const catalog = seenLongAgo(catalogOf(scheduledJob({ name: 'each-minute', cron: '* * * * ? *' })));
+    const report = await run(catalog, '2026-11-22T18:20:00Z');
+    expect(report.slotsChecked).toBe(15);
+    expect(sent).toHaveLength(15);
+  });
+
+  it('counts a slot at the very moment the schedule was first seen', async () => {
+    const catalog = catalogOf(nightly);
+    table.put({ ...seenKey(nightly.name, catalog.jobs[0]!.fingerprint), firstSeenEpochMs: Date.parse(SLOT) });
+    await run(catalog, '2026-11-22T18:20:00Z');
+    expect(alertedSlots()).toEqual([`nightly-report ${SLOT}`]);
+  });
+
+  it('keeps its marker for 7 days, and reports as alerted only what EventBridge took', async () => {
+    const catalog = seenLongAgo(catalogOf(nightly));
+    refuse.add(SLOT);
+    const report = await run(catalog, '2026-11-22T18:20:00Z');
+    expect(report).toMatchObject({ alerted: [], failed: 1 });
+    refuse.clear();
+    await run(catalog, '2026-11-22T18:20:00Z');
+    expect(table.get(`MISSED#${nightly.name}`, SLOT)).toMatchObject({
+      ttl: Date.parse('2026-11-22T18:20:00Z') / 1000 + 7 * 86_400,
+    });
+  });
+
+  it('keeps each job’s first-seen time apart in a warm container', async () => {
+    const warm = new Map<string, number>();
+    const catalog = seenLongAgo(catalogOf(nightly));
+    table.put({ ...slotKey(nightly.name, SLOT), outcome: 'run' });
+    await run(catalog, '2026-11-22T18:20:00Z', warm);
+    // A job added just now: its 03:00 slot came before anyone knew it.
+    await run(catalogOf(nightly, scheduledJob({ name: 'added-now' })), '2026-11-22T18:20:00Z', warm);
+    expect(sent).toEqual([]);
+  });
+
+  it('reads claims consistently, backing off 100 ms doubling to 2 s between unprocessed retries', async () => {
+    const catalog = seenLongAgo(catalogOf(nightly));
+    table.alwaysUnprocessed = true;
+    const waits: number[] = [];
+    await expect(
+      detectMissedRuns(catalog, {
+        ddb,
+        events,
+        tableName: 'sandbox-batch-jobs',
+        eventBusName: 'sandbox-batch-jobs',
+        now: () => new Date('2026-11-22T18:20:00Z'),
+        sleep: (ms) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
+        firstSeen: new Map(),
+      }),
+    ).rejects.toThrow(/unprocessed/);
+    expect(waits).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
+    expect(
+      ddbMock
+        .commandCalls(BatchGetCommand)
+        .every((c) =>
+          Object.values(c.args[0].input.RequestItems ?? {}).every((r) => r.ConsistentRead === true),
+        ),
+    ).toBe(true);
   });
 });
 

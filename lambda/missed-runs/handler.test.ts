@@ -3,13 +3,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { missedRunCatalog } from '../../lib/schedule/missed-run-catalog';
 import { mockAws } from '../../test/support/aws-mock';
 import { FakeJobsTable } from '../../test/support/fake-jobs-table';
 import { scheduledJob } from '../../test/support/fixtures';
-import { handler } from './handler';
+import { DEFAULT_CATALOG_PATH, handler } from './handler';
+import { slotKey } from '../job-lease/keys';
 import { seenKey } from './keys';
 
 const ddbMock = mockAws(DynamoDBDocumentClient);
@@ -76,5 +78,107 @@ describe('missed-runs handler', () => {
   it('names a missing setting', async () => {
     vi.stubEnv('DEAD_LETTER_QUEUE_URL', '');
     await expect(handler()).rejects.toThrow('missed-runs: DEAD_LETTER_QUEUE_URL is not set');
+  });
+
+  it('really waits before it asks DynamoDB again for keys it left unprocessed', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-22T18:20:00Z'), toFake: ['Date', 'setTimeout'] });
+    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    table.put({ ...slotKey('nightly-report', '2026-11-22T18:00:00Z'), outcome: 'run' });
+    table.unprocessedOnce = 1;
+    const pass = handler();
+    await vi.advanceTimersByTimeAsync(99);
+    const before = table.batchGets;
+    await vi.advanceTimersByTimeAsync(1);
+    await pass;
+    expect(table.batchGets).toBe(before + 1);
+  });
+
+  it('reads the catalog from the layer under /opt when no path is set', () => {
+    expect(DEFAULT_CATALOG_PATH).toBe('/opt/missed-run-catalog.json');
+  });
+});
+
+describe('what the pass logs for the operator', () => {
+  let warn: MockInstance;
+  let info: MockInstance;
+  let error: MockInstance;
+  beforeEach(() => {
+    warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    info = vi.spyOn(Logger.prototype, 'info').mockImplementation(() => undefined);
+    error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('one warning per missed run, from either check, and a summary of what it read', async () => {
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'log-1', ReceiptHandle: 'r-log-1', Body: 'not json' }] })
+      .resolves({ Messages: [] });
+    const report = await handler();
+    expect(warn.mock.calls).toEqual([
+      ['missed run', expect.objectContaining({ job: 'nightly-report', cause: 'unclaimed' })],
+      ['missed run', expect.objectContaining({ cause: 'undelivered' })],
+    ]);
+    expect(info.mock.calls).toEqual([
+      ['missed-run pass', { jobs: 1, slots: expect.any(Number) as number, deadLetters: 1 }],
+    ]);
+    expect(error).not.toHaveBeenCalled();
+    expect(report.deadLetters).toMatchObject({ received: 1, failed: 0 });
+    expect(report.detect).toMatchObject({ jobsChecked: 1, failed: 0 });
+  });
+
+  it('still reads the dead letters when the slots cannot be checked, then fails naming why', async () => {
+    ddbMock.on(BatchGetCommand).rejects(new Error('ProvisionedThroughputExceeded'));
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'log-2', ReceiptHandle: 'r-log-2', Body: 'not json' }] })
+      .resolves({ Messages: [] });
+    await expect(handler()).rejects.toThrow(
+      new Error('missed-runs: missed-slot check failed: Error: ProvisionedThroughputExceeded'),
+    );
+    expect(warn.mock.calls).toEqual([['missed run', expect.objectContaining({ cause: 'undelivered' })]]);
+    expect(info.mock.calls).toEqual([
+      ['missed-run pass', { jobs: undefined, slots: undefined, deadLetters: 1 }],
+    ]);
+    expect(error.mock.calls).toEqual([
+      [
+        'missed-run pass incomplete',
+        { problems: ['missed-slot check failed: Error: ProvisionedThroughputExceeded'] },
+      ],
+    ]);
+  });
+
+  it('fails when EventBridge refused a dead-letter alert, and logs no summary of a failed read', async () => {
+    table.put({ ...slotKey('nightly-report', '2026-11-22T18:00:00Z'), outcome: 'run' });
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'log-3', ReceiptHandle: 'r-log-3', Body: 'not json' }] })
+      .resolves({ Messages: [] });
+    eventsMock
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
+    await expect(handler()).rejects.toThrow(
+      new Error('missed-runs: 1 dead-letter alert(s) refused by EventBridge'),
+    );
+    sqsMock.reset();
+    sqsMock.on(ReceiveMessageCommand).rejects(new Error('AccessDenied'));
+    await expect(handler()).rejects.toThrow(/dead-letter check failed/);
+    expect(warn).not.toHaveBeenCalled();
+    expect(info.mock.calls.at(-1)).toEqual([
+      'missed-run pass',
+      { jobs: 1, slots: expect.any(Number) as number, deadLetters: undefined },
+    ]);
+  });
+
+  it('names every problem of a pass, one after the other', async () => {
+    ddbMock.on(BatchGetCommand).rejects(new Error('ProvisionedThroughputExceeded'));
+    sqsMock.on(ReceiveMessageCommand).rejects(new Error('AccessDenied'));
+    await expect(handler()).rejects.toThrow(
+      new Error(
+        'missed-runs: missed-slot check failed: Error: ProvisionedThroughputExceeded; dead-letter check failed: Error: AccessDenied',
+      ),
+    );
   });
 });

@@ -78,6 +78,11 @@ describe('the Slack secret', () => {
     expect(message).not.toContain('xoxp-user-token');
     expect(message).not.toContain('evil');
   });
+
+  it('says when the secret is not JSON at all', () => {
+    expect(() => parseCredentials('not json', 's')).toThrow(/^the Slack secret is not JSON: /);
+    expect(() => parseCredentials(undefined, 's')).toThrow(/^the Slack secret is not JSON: /);
+  });
 });
 
 describe('the Lambda entry point', () => {
@@ -125,7 +130,10 @@ describe('the Lambda entry point', () => {
       await handler(event, context);
       expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
       expect(secrets.commandCalls(GetSecretValueCommand)[0]!.args[0].input.SecretId).toMatch(/slack-AbCdEf$/);
-      vi.setSystemTime(new Date('2026-11-24T00:05:01Z'));
+      vi.setSystemTime(new Date('2026-11-24T00:04:59.999Z'));
+      await handler(event, context);
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+      vi.setSystemTime(new Date('2026-11-24T00:05:00Z'));
       await handler(event, context);
       expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
       expect(posted[0]).toEqual({
@@ -145,5 +153,42 @@ describe('the Lambda entry point', () => {
       (error: Error) => error.message,
     );
     expect(result).toBe('notifier: TABLE_NAME is not set');
+  });
+
+  describe('when Slack answers 503 first', () => {
+    const answers: number[] = [];
+    beforeEach(() => {
+      answers.length = 0;
+      vi.stubGlobal('fetch', () => {
+        answers.push(answers.length === 0 ? 503 : 200);
+        return Promise.resolve(
+          answers.length === 1
+            ? new Response('', { status: 503 })
+            : new Response(JSON.stringify({ ok: true, channel: 'C1', ts: '1.1' })),
+        );
+      });
+    });
+    const event = () =>
+      sqsEvent(jobEvent('JobFailed', runDetail('a', '2026-11-23T18:00:00Z'), '2026-11-23T18:02:00Z'));
+
+    it('really waits the back-off before trying again', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout'] });
+      try {
+        const result = handler(event(), context);
+        await vi.advanceTimersByTimeAsync(999);
+        expect(answers).toEqual([503]);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(await result).toEqual({ batchItemFailures: [] });
+        expect(answers).toEqual([503, 200]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('keeps 10 s of the invocation for itself: less than that plus the back-off left, the queue retries', async () => {
+      const late = { getRemainingTimeInMillis: () => 10_999 } as unknown as Context;
+      expect(await handler(event(), late)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+      expect(answers).toEqual([503]);
+    });
   });
 });

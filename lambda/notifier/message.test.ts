@@ -286,4 +286,30 @@ describe('the other messages', () => {
     ]);
     expect(fields(bare)[3]).toBe('*Attempt*\n—');
   });
+
+  it('cuts long fallback, missed-slot and alarm headers to Slack’s 150 characters', () => {
+    const long = { job: 'j'.repeat(200), slot: '2026-11-23T18:00:00Z', executionArn };
+    const header = (message: { readonly blocks: readonly unknown[] }) =>
+      (message.blocks[0] as { text: { text: string } }).text.text;
+    expect(header(fallbackMessage(long, context))).toHaveLength(150);
+    expect(header(missedMessage(long, context))).toHaveLength(150);
+    expect(header(alarmMessage({ ...alarm, AlarmName: 'a'.repeat(200) }, env))).toHaveLength(150);
+  });
+
+  it('says a fallback storm without a start time plainly', () => {
+    const detail = { job: 'a', slot: '2026-11-23T18:00:00Z', executionArn };
+    expect(fallbackMessage(detail, { ...context, count: 2 }).text).toContain(' — 2 times since the first:');
+  });
+
+  it('cuts a refused start’s cause at 2,000 characters, and says when AWS gave none', () => {
+    const long = notStartedMessage(
+      { executionArn, error: 'E', cause: 'c'.repeat(3000) },
+      context.environment,
+    );
+    expect(JSON.stringify(long.blocks[1])).toContain(`E: ${'c'.repeat(1997)}\`\`\``);
+    expect(long.text).toHaveLength(':red_circle: a job run could not start in sandbox: E: '.length + 3000);
+    expect(notStartedMessage({ executionArn }, context.environment).text).toBe(
+      ':red_circle: a job run could not start in sandbox: Error: no cause given',
+    );
+  });
 });

@@ -175,3 +175,110 @@ describe('no storms', () => {
     expect(posts).toHaveLength(2);
   });
 });
+
+describe('what it did, and where the dead letters go', () => {
+  const missed = (detail: Record<string, unknown>) => readNotice(jobEvent('JobMissed', detail, at(30)));
+
+  it.each([
+    ['no job and no slot', {}],
+    ['a job but no slot', { job: 'sync-inventory' }],
+    ['a slot but no job', { slot: at(15) }],
+  ])("posts a dead letter with %s to the environment's channel, outside any thread", async (_, detail) => {
+    const { posts, threads, deps } = stand();
+    expect(await notify(missed({ ...detail, reason: 'the dead letter could not be read' }), deps)).toBe(
+      'posted',
+    );
+    expect(posts.map((p) => p.channel)).toEqual(['#sre-batch-sandbox']);
+    expect(posts[0]!.text).toMatch(/^:warning: /);
+    expect(posts[0]!.threadTs).toBeUndefined();
+    expect(posts[0]!.text).toMatch(/: the dead letter could not be read$/);
+    expect(threads.size).toBe(0);
+  });
+
+  it('names the job and slot it does not know', async () => {
+    const { posts, deps } = stand();
+    await notify(missed({}), deps);
+    expect(posts[0]!.text).toMatch(/^:warning: a job did not run at an unknown slot in sandbox/);
+  });
+
+  it('keeps a thread per kind under the job', async () => {
+    const { posts, threads, deps } = stand();
+    await notify(missed({ job: 'sync-inventory', slot: at(15) }), deps);
+    await notify(
+      readNotice(
+        jobEvent(
+          'JobFellBackToOnDemand',
+          { job: 'sync-inventory', slot: at(10), executionArn: EXECUTION_ARN },
+          at(10),
+        ),
+      ),
+      deps,
+    );
+    await notify(
+      readNotice(
+        jobEvent(
+          'JobSkipped',
+          runDetail('cache-warmer', at(0), { status: 'Skipped', reason: 'busy' }),
+          at(1),
+        ),
+      ),
+      deps,
+    );
+    expect(posts.map((p) => p.channel)).toEqual(['#commerce-batch', '#commerce-batch', '#sre-alerts']);
+    expect([...threads.keys()].sort()).toEqual([
+      'cache-warmer/skipped',
+      'sync-inventory/fallback',
+      'sync-inventory/missed',
+    ]);
+  });
+
+  it('ignores a skipped run of a job the catalog does not know', async () => {
+    const { posts, deps } = stand();
+    const skipped = readNotice(
+      jobEvent('JobSkipped', runDetail('renamed-job', at(0), { status: 'Skipped', reason: 'busy' }), at(1)),
+    );
+    expect(await notify(skipped, deps)).toBe('ignored');
+    expect(posts).toEqual([]);
+  });
+
+  it("says 'posted' for alarms and rejected starts, 'updated' for a repeat", async () => {
+    const { deps } = stand();
+    expect(await notify(readNotice(alarmNotification('ALARM')), deps)).toBe('posted');
+    expect(
+      await notify(readNotice(jobEvent('JobNotStarted', { executionArn: EXECUTION_ARN }, at(0))), deps),
+    ).toBe('posted');
+    await notify(failed('sync-inventory', 0), deps);
+    expect(await notify(failed('sync-inventory', 5), deps)).toBe('updated');
+  });
+
+  it("writes an alarm in the environment's region and time zone", async () => {
+    const { deps } = stand();
+    const sent: SlackMessage[] = [];
+    const post = deps.slack.post;
+    await notify(readNotice(alarmNotification('ALARM', '2026-11-24T01:05:00.000+0000')), {
+      ...deps,
+      slack: {
+        ...deps.slack,
+        post: (channel, message, ts) => (sent.push(message), post(channel, message, ts)),
+      },
+    });
+    const blocks = JSON.stringify(sent[0]!.blocks);
+    expect(blocks).toContain(
+      'https://ap-northeast-1.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1',
+    );
+    expect(blocks).toContain('10:05');
+  });
+
+  it('with a webhook (nothing to update) still keeps the thread, in the job channel with no ts', async () => {
+    const { threads, deps } = stand();
+    await notify(failed('sync-inventory', 0), {
+      ...deps,
+      slack: { ...deps.slack, post: () => Promise.resolve(undefined) },
+    });
+    expect(threads.get('sync-inventory/failure')).toMatchObject({
+      channel: '#commerce-batch',
+      ts: '',
+      count: 1,
+    });
+  });
+});
