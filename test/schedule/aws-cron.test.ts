@@ -79,6 +79,27 @@ describe('nextRuns (times checked by hand)', () => {
     ]);
   });
 
+  it.each([
+    // Asked from inside the repeated hour, after the clocks went back: cron-parser returns
+    // the repeat (New York and London go back an hour, Lord Howe half an hour).
+    ['30 1 * * ? *', 'America/New_York', '2026-11-01T06:00:00Z', '2026-11-02T06:30:00.000Z'],
+    ['30 1 * * ? *', 'America/New_York', '2026-11-01T06:29:00Z', '2026-11-02T06:30:00.000Z'],
+    ['30 1 * * ? *', 'Europe/London', '2026-10-25T01:00:00Z', '2026-10-26T01:30:00.000Z'],
+    ['45 1 * * ? *', 'Australia/Lord_Howe', '2026-04-04T15:00:00Z', '2026-04-05T15:15:00.000Z'],
+  ])('%s in %s asked at %s: the repeated wall-clock time is no second run', (cron, zone, from, next) => {
+    expect(iso(nextRuns(cron, zone, new Date(from), 1))).toEqual([next]);
+  });
+
+  it('still runs the times of the repeated hour that are not repeats, and the next day as usual', () => {
+    // Every 30 minutes in the 01:00 hour, New York: 01:00 and 01:30 EDT ran before the clocks
+    // went back; their repeats in EST are skipped; 02:00 EST is no match (hour 1 only).
+    expect(iso(nextRuns('0/30 1 * * ? *', 'America/New_York', new Date('2026-11-01T04:59:00Z'), 3))).toEqual([
+      '2026-11-01T05:00:00.000Z',
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-02T06:00:00.000Z',
+    ]);
+  });
+
   it('honours the year field', () => {
     expect(iso(nextRuns('0 0 1 1 ? 2028', 'UTC', FROM, 2))).toEqual(['2028-01-01T00:00:00.000Z']);
   });
