@@ -39,10 +39,7 @@ const HEADLINE: Record<string, { readonly emoji: string; readonly verb: string }
 export function runMessage(record: RunDetail, context: MessageContext): SlackMessage {
   const { environment: env, job } = context;
   const headline = HEADLINE[record.status] ?? { emoji: ':grey_question:', verb: record.status.toLowerCase() };
-  const repeat =
-    context.count > 1
-      ? ` — ${context.count} times since ${context.since ? inZone(context.since, job.timezone) : 'the first'}`
-      : '';
+  const repeat = stormCount(context, 'times');
   const title = `${headline.emoji} ${record.job} ${headline.verb} in ${env.name}${repeat}`;
   const slot = record.trigger === 'manual' ? 'manual run' : inZone(record.slot, job.timezone);
   // Without a run record (the recorder failed; the runner published the outcome itself)
@@ -123,10 +120,7 @@ export function fallbackMessage(
   context: MessageContext,
 ): SlackMessage {
   const { environment: env, job } = context;
-  const repeat =
-    context.count > 1
-      ? ` — ${context.count} times since ${context.since ? inZone(context.since, job.timezone) : 'the first'}`
-      : '';
+  const repeat = stormCount(context, 'times');
   const title = `:large_yellow_circle: ${detail.job} fell back to on-demand in ${env.name}${repeat}`;
   const reason = detail.reason ?? 'Spot capacity was not available or the task was interrupted';
   return {
@@ -160,10 +154,7 @@ export function missedMessage(
   context: MessageContext,
 ): SlackMessage {
   const { environment: env, job } = context;
-  const repeat =
-    context.count > 1
-      ? ` — ${context.count} slots since ${context.since ? inZone(context.since, job.timezone) : 'the first'}`
-      : '';
+  const repeat = stormCount(context, 'slots');
   const slot = slotText(detail.slot, job.timezone);
   const title = `:warning: ${detail.job} did not run at ${slot} in ${env.name}${repeat}`;
   const reason = detail.reason ?? 'no run claimed the slot';
@@ -258,6 +249,13 @@ const oneMinuteAfter = (iso: string) => {
 
 const slotText = (slot: string, timeZone: string) =>
   slot.startsWith('manual:') ? 'manual run' : inZone(slot, timeZone);
+
+/** ` — 12 times since Tue 24 Nov 01:05 JST` on a repeat of an incident; nothing on its first message. */
+function stormCount(context: MessageContext, noun: 'times' | 'slots'): string {
+  if (context.count <= 1) return '';
+  const since = context.since ? inZone(context.since, context.job.timezone) : 'the first';
+  return ` — ${context.count} ${noun} since ${since}`;
+}
 
 function button(text: string, url: string): Record<string, unknown> {
   return { type: 'button', text: { type: 'plain_text', text }, url };
