@@ -48,6 +48,7 @@ export const schedules: ScheduledJobInput[] = [
     description: 'Builds yesterday’s sales report and posts the summary to the sales channel',
     owner: 'data-platform',
     notify: '#data-batch',
+    access: 'reports-writer',
     cron: '0 3 * * ? *', // 03:00 JST daily
     command: ['node', 'main.js', 'sales-report'],
     environment: { REPORT_API_URL: 'https://reports.internal.example.com/v1/sales' },
@@ -91,6 +92,7 @@ export const schedules: ScheduledJobInput[] = [
     description: 'Rebuilds the product search index; a newer run supersedes a stuck one',
     owner: 'commerce',
     notify: '#commerce-batch',
+    access: 'catalogue-reader',
     cron: '0 2 * * ? *',
     command: ['node', 'main.js', 'reindex'],
     environment: { SEARCH_ADMIN_URL: 'https://search.internal.example.com/admin' },
@@ -134,6 +136,7 @@ export const schedules: ScheduledJobInput[] = [
     description: 'Restores last night’s database snapshot list and checks the newest is < 26 h old',
     owner: 'sre',
     notify: '#sre-alerts',
+    access: 'backup-auditor',
     cron: '0 5 ? * SUN *', // 05:00 JST on Sundays
     command: ['node', 'main.js', 'backup-verify'],
     environment: { BACKUP_STATUS_URL: 'https://backups.internal.example.com/status' },

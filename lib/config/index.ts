@@ -1,6 +1,9 @@
+import * as accessFile from '../../config/access';
 import * as environmentsFile from '../../config/environments';
 import * as schedulesFile from '../../config/schedules';
 import * as workersFile from '../../config/workers';
+import { partitionOf } from '../access/statements';
+import { accessReferenceProblems, parseAccessProfiles, type AccessProfileConfig } from './access-schema';
 import { ConfigError } from './config-error';
 import { parseEnvironments, selectEnvironment, type EnvironmentConfig } from './environment-schema';
 import { parseSchedules, type ScheduledJobConfig } from './schedule-schema';
@@ -8,6 +11,7 @@ import { parseWorkers, type WorkerConfig } from './worker-schema';
 import { parseTooling, type ToolingConfig } from './tooling-schema';
 
 export { ConfigError };
+export type { AccessProfileConfig } from './access-schema';
 export type { EnvironmentConfig } from './environment-schema';
 export type { ToolingConfig } from './tooling-schema';
 export type { ScheduledJobConfig } from './schedule-schema';
@@ -19,6 +23,8 @@ export interface PlatformConfig {
   readonly tooling: ToolingConfig;
   readonly schedules: readonly ScheduledJobConfig[];
   readonly workers: readonly WorkerConfig[];
+  /** Who may do what in AWS: the profiles jobs and workers name in `access`. */
+  readonly access: readonly AccessProfileConfig[];
 }
 
 /**
@@ -32,6 +38,8 @@ export interface ConfigSources {
   readonly tooling: unknown;
   readonly schedules: readonly unknown[];
   readonly workers: readonly unknown[];
+  /** config/access.ts's profiles; none when left out. */
+  readonly access?: readonly unknown[];
 }
 
 export const configFiles: ConfigSources = {
@@ -40,6 +48,7 @@ export const configFiles: ConfigSources = {
   tooling: environmentsFile.tooling,
   schedules: schedulesFile.schedules,
   workers: workersFile.workers,
+  access: accessFile.profiles,
 };
 
 export const DEFAULT_ENVIRONMENT = configFiles.defaultEnvironment;
@@ -76,7 +85,38 @@ export function loadConfig(envName: string, sources: ConfigSources = configFiles
     }),
   );
   const workers = check(() => parseWorkers(sources.workers, { environment: envName, knownEnvironments }));
+  const access =
+    environment &&
+    check(() =>
+      parseAccessProfiles(sources.access ?? [], {
+        environment: envName,
+        knownEnvironments,
+        scope: {
+          environment: envName,
+          account: environment.account,
+          region: environment.region,
+          partition: partitionOf(environment.region),
+        },
+      }),
+    );
+  if (access && schedules && workers) {
+    const references = accessReferenceProblems(
+      access,
+      [
+        { file: 'config/schedules.ts', entries: schedules },
+        { file: 'config/workers.ts', entries: workers },
+      ],
+      workers.map((w) => w.name),
+    );
+    for (const { file, problems } of references) errors.push(new ConfigError(file, problems));
+  }
   const [first, ...more] = errors;
   if (first) throw ConfigError.all([first, ...more]);
-  return { environment: environment!, tooling: tooling!, schedules: schedules!, workers: workers! };
+  return {
+    environment: environment!,
+    tooling: tooling!,
+    schedules: schedules!,
+    workers: workers!,
+    access: access!,
+  };
 }

@@ -52,6 +52,8 @@ const jobFields = {
   notifySkipped: z
     .boolean({ error: typeError('true or false', 'whether skipped runs are posted too') })
     .default(false),
+  /** The access profile (config/access.ts) whose grants the job's code gets; none: no AWS permissions. */
+  access: z.string({ error: typeError('a string', 'the name of a profile in config/access.ts') }).optional(),
   cron: z
     .string({ error: typeError('a string', 'six AWS cron fields, e.g. "0 3 * * ? *" for 03:00 daily') })
     .superRefine((expression, ctx) => {

@@ -39,6 +39,11 @@ const workerFields = {
   owner: z
     .string({ error: typeError('a string', 'the team that answers for this worker, e.g. "sre"') })
     .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
+  /**
+   * An access profile (config/access.ts): its grants join the worker's own (its queue), on the
+   * worker's own role. None: the worker may only consume its queue.
+   */
+  access: z.string({ error: typeError('a string', 'the name of a profile in config/access.ts') }).optional(),
   image: imageSchema.default({ directory: 'sqs-worker' }),
   command: commandSchema,
   environment: envVarsSchema,

@@ -18,7 +18,8 @@ export interface JobStackShared {
   /** This stack's number; part of schedule names so a job moving between stacks never clashes. */
   readonly shard: number;
   readonly executionRole: iam.IRole;
-  readonly taskRole: iam.IRole;
+  /** The credentials a job's code gets: its access profile's role, or one with none. */
+  readonly taskRole: (job: ScheduledJobConfig) => iam.IRole;
   readonly schedulerRole: iam.IRole;
   readonly logGroup: logs.ILogGroup;
   readonly stateMachine: sfn.IStateMachine;
@@ -51,7 +52,7 @@ export class ScheduledJob extends Construct {
       cpu: job.cpu,
       memoryLimitMiB: job.memory,
       executionRole: shared.executionRole,
-      taskRole: shared.taskRole,
+      taskRole: shared.taskRole(job),
       // Fargate Spot runs x86_64 only.
       runtimePlatform: {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,

@@ -12,7 +12,7 @@ import type { WorkerConfig, WorkerPlatformVariable } from '../config/worker-sche
 import { containerImage } from './container-image';
 import { containerSecret } from './container-secret';
 import { LogsKey } from './logs-key';
-import { workerQueueNames } from '../schedule/naming';
+import { accessNames, workerQueueNames } from '../schedule/naming';
 import { addWorkerAlarms } from './worker-alarms';
 
 export interface WorkerServiceProps {
@@ -136,6 +136,17 @@ export class WorkerService extends Construct {
     });
     container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
     this.queue.grantConsumeMessages(taskDefinition.taskRole);
+    if (worker.access !== undefined) {
+      // The profile's grants join the worker's own on its own role (AccessStack holds the
+      // policy): workers sharing a profile do not share each other's queues.
+      taskDefinition.taskRole.addManagedPolicy(
+        iam.ManagedPolicy.fromManagedPolicyName(
+          this,
+          'Access',
+          accessNames(environment).policy(worker.access),
+        ),
+      );
+    }
     Validations.of(taskDefinition.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

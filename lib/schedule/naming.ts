@@ -33,3 +33,14 @@ export const workerClusterName = (env: string) => `${env}-workers`;
 
 /** Source of the events the job runner puts on its bus; notifications and dashboards subscribe to them. */
 export const JOB_EVENT_SOURCE = 'batch-platform.jobs';
+
+/** Names of an access profile's IAM (config/access.ts, lib/stacks/access-stack.ts). */
+export const accessNames = (env: string) => ({
+  /**
+   * The task role of jobs with the profile. It starts `<env>-job-` because the job runner may
+   * pass only roles named so (iam:PassRole in lib/constructs/job-runner/job-runner.ts).
+   */
+  role: (profile: string) => `${env}-job-profile-${profile}`,
+  /** The managed policy holding the grants: on that role, and on the task role of each worker with the profile. */
+  policy: (profile: string) => `${env}-access-${profile}`,
+});

@@ -10,6 +10,7 @@ import type { ScheduledJobConfig } from '../config';
 import { buildEntry } from '../config/config-error';
 import { containerImage } from '../constructs/container-image';
 import { ScheduledJob } from '../constructs/scheduled-job';
+import { accessNames } from '../schedule/naming';
 
 export interface JobsStackProps extends StackProps {
   readonly environment: string;
@@ -40,12 +41,31 @@ export class JobsStack extends Stack {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'ECS task execution role of scheduled jobs: image pull, logs, secret injection',
     });
-    // The credentials a job's code gets. Jobs need no AWS API today, so it has no permissions.
-    const taskRole = new iam.Role(this, 'TaskRole', {
+    // The credentials of a job that names no access profile: none at all.
+    const noAccessRole = new iam.Role(this, 'TaskRole', {
       roleName: `${environment}-job-task-${shard}`,
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: 'Role of scheduled job containers: no AWS permissions',
+      description: 'Role of scheduled job containers without an access profile: no AWS permissions',
     });
+    // A job with a profile runs as the profile's role (AccessStack), named rather than
+    // exported so the profile's stack can change without a cross-stack deadlock.
+    const profileRoles = new Map<string, iam.IRole>();
+    const taskRole = (job: ScheduledJobConfig): iam.IRole => {
+      if (job.access === undefined) return noAccessRole;
+      let role = profileRoles.get(job.access);
+      if (!role) {
+        role = iam.Role.fromRoleName(
+          this,
+          `Profile-${job.access}`,
+          accessNames(environment).role(job.access),
+          {
+            mutable: false,
+          },
+        );
+        profileRoles.set(job.access, role);
+      }
+      return role;
+    };
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },

@@ -2,6 +2,7 @@ import { Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../config';
 import { shardJobs } from '../schedule/sharding';
+import { AccessStack } from '../stacks/access-stack';
 import { JobRunnerStack } from '../stacks/job-runner-stack';
 import { JobsStack } from '../stacks/jobs-stack';
 import { NetworkStack } from '../stacks/network-stack';
@@ -15,6 +16,8 @@ export interface PlatformStacks {
   readonly network: NetworkStack;
   readonly platform: PlatformStack;
   readonly jobRunner: JobRunnerStack;
+  /** The access profiles of config/access.ts: a policy and a job task role each. */
+  readonly access: AccessStack;
   /** The scheduled jobs, spread over as many stacks as CloudFormation's limits need. */
   readonly jobs: readonly JobsStack[];
   readonly workers: WorkersStack;
@@ -66,9 +69,15 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     toolingAccount: config.tooling.account,
   });
 
+  const access = new AccessStack(scope, 'Access', {
+    ...stackProps('Access', 'access profiles: the IAM policies and task roles jobs and workers name'),
+    config: environment,
+    profiles: config.access,
+  });
+
   const jobs = shardJobs(config.schedules, MAX_JOBS_PER_STACK).map((shardJobsList, shard) => {
     const name = `Jobs${shard}`;
-    return new JobsStack(scope, name, {
+    const stack = new JobsStack(scope, name, {
       ...stackProps(name, `scheduled jobs, share ${shard}`),
       environment: environment.name,
       shard,
@@ -78,6 +87,9 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
       deadLetterQueue: jobRunner.deadLetterQueue,
       scheduleGroup: jobRunner.scheduleGroup,
     });
+    // Jobs name their profile's role by name; it must exist before a task can take it.
+    stack.addStackDependency(access, 'job task roles of access profiles');
+    return stack;
   });
 
   const workers = new WorkersStack(scope, 'Workers', {
@@ -88,6 +100,7 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     cluster: platform.workersCluster,
     alarmTopic: platform.alarmTopic,
   });
+  workers.addStackDependency(access, 'managed policies of access profiles');
 
   const notifications = new NotificationsStack(scope, 'Notifications', {
     ...stackProps('Notifications', 'job failures, missed runs and alarms to Slack'),
@@ -114,5 +127,5 @@ export function createPlatformStacks(scope: Construct, config: PlatformConfig): 
     : undefined;
 
   Tags.of(scope).add('batch-platform:environment', environment.name);
-  return { network, platform, jobRunner, jobs, workers, notifications, review };
+  return { network, platform, jobRunner, access, jobs, workers, notifications, review };
 }

@@ -49,6 +49,7 @@ describe('names the platform builds from an entry’s name', () => {
       environments: { [env]: configFiles.environments['sandbox'] },
       tooling: { ...(configFiles.tooling as object), stages: [env] },
       workers: [],
+      access: [], // their overrides name environments this app does not have
     };
     const name = `${'n'.repeat(37)}-38`; // 40 characters, the most allowed on its own
     expect(problemsOf(() => loadConfig(env, { ...sources, schedules: [{ ...jobInput, name }] }))).toEqual([

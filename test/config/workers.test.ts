@@ -5,6 +5,12 @@ import { problemsOf } from '../support/config-problems';
 import type { WorkerInput } from '../../lib/config/worker-schema';
 import { FIXTURE_CONFIG } from '../fixtures/config';
 
+/** The fixture but for the profile that sends to a fixture worker, which these tests replace. */
+const NO_GRANT_TO_A_WORKER = {
+  ...FIXTURE_CONFIG,
+  access: (FIXTURE_CONFIG.access as { name: string }[]).filter((p) => p.name !== 'every-grant'),
+};
+
 const worker: WorkerInput = {
   name: 'order-relay',
   description: 'Relays orders',
@@ -15,7 +21,7 @@ const worker: WorkerInput = {
 };
 
 const problemsOfWorkers = (workers: unknown[], env = 'sandbox') =>
-  problemsOf(() => loadConfig(env, { ...FIXTURE_CONFIG, workers }));
+  problemsOf(() => loadConfig(env, { ...NO_GRANT_TO_A_WORKER, workers }));
 
 describe('config/workers.ts', () => {
   it('accepts the shipped workers: six, two singletons, one scaled', () => {
@@ -26,7 +32,7 @@ describe('config/workers.ts', () => {
   });
 
   it('fills defaults and applies per-environment overrides', () => {
-    const [parsed] = loadConfig('sandbox', { ...FIXTURE_CONFIG, workers: [worker] }).workers;
+    const [parsed] = loadConfig('sandbox', { ...NO_GRANT_TO_A_WORKER, workers: [worker] }).workers;
     expect(parsed).toMatchObject({
       image: { directory: 'sqs-worker' },
       cpu: 256,
@@ -138,7 +144,7 @@ describe('config/workers.ts', () => {
 
   it('starts a scaled worker at scaling.min when no desiredCount is given', () => {
     const scaled = { ...worker, scaling: { min: 3, max: 8, messagesPerTask: 50 } };
-    const [parsed] = loadConfig('sandbox', { ...FIXTURE_CONFIG, workers: [scaled] }).workers;
+    const [parsed] = loadConfig('sandbox', { ...NO_GRANT_TO_A_WORKER, workers: [scaled] }).workers;
     expect(parsed).toMatchObject({ desiredCount: 3, scaling: { min: 3, max: 8, messagesPerTask: 50 } });
   });
 
@@ -180,7 +186,9 @@ describe('workers in one stack', () => {
   });
 
   it('accepts as many as fit in 500 resources: 29 with their own queues (2 + 29 × 17 = 495)', () => {
-    expect(loadConfig('sandbox', { ...FIXTURE_CONFIG, workers: list(29, own) }).workers).toHaveLength(29);
+    expect(loadConfig('sandbox', { ...NO_GRANT_TO_A_WORKER, workers: list(29, own) }).workers).toHaveLength(
+      29,
+    );
   });
 
   it('refuses one more with the count, the limit and how many to take out', () => {

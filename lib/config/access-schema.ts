@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { profileStatements, type AccessScope } from '../access/statements';
+import { accessNames } from '../schedule/naming';
+import { grantSchemas, type Grant } from './access-grants';
+import { resourceName } from './common-schema';
+import { typeError } from './config-error';
+import { closestMatch } from './did-you-mean';
+import { notOverridable, parseEntries, type EntriesContext } from './entries';
+
+/** IAM's limit on a customer managed policy, in characters without whitespace. */
+export const MAX_MANAGED_POLICY_CHARS = 6_144;
+
+/** The longest role name IAM takes. */
+const MAX_ROLE_NAME = 64;
+
+const GRANT_KINDS = Object.keys(grantSchemas) as (keyof typeof grantSchemas)[];
+
+/** Fields whose operator-written value may carry a wildcard (never `reason`, `grant`). */
+const WILDCARD = /[*?]/;
+
+/**
+ * Refuses a `*` or `?` an operator wrote (in a name, a prefix, an action or a resource)
+ * unless the grant says why in `reason`: a wildcard is how one job's role quietly reaches
+ * everything. The wildcards the grants themselves add (keys under a prefix, a secret's random
+ * suffix) are not written by the operator and need no reason.
+ */
+function wildcardProblems(grant: Record<string, unknown>): { path: (string | number)[]; message: string }[] {
+  if (typeof grant['reason'] === 'string') return [];
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  for (const [field, value] of Object.entries(grant)) {
+    if (field === 'reason' || field === 'grant') continue;
+    const values = Array.isArray(value) ? value : [value];
+    values.forEach((v, index) => {
+      if (typeof v === 'string' && WILDCARD.test(v)) {
+        problems.push({
+          path: Array.isArray(value) ? [field, index] : [field],
+          message: `"${v}" has a wildcard: name the resource exactly, or add a \`reason\` saying why this grant must be wide (the reviewer reads it)`,
+        });
+      }
+    });
+  }
+  return problems;
+}
+
+const grantSchema = z
+  .discriminatedUnion(
+    'grant',
+    GRANT_KINDS.map((kind) => grantSchemas[kind]) as unknown as [
+      (typeof grantSchemas)[keyof typeof grantSchemas],
+      ...(typeof grantSchemas)[keyof typeof grantSchemas][],
+    ],
+    {
+      error: (iss) => {
+        const kind = (iss.input as { grant?: unknown } | undefined)?.grant;
+        const meant = typeof kind === 'string' ? closestMatch(kind, GRANT_KINDS) : undefined;
+        return `must be a grant written with a helper of lib/config/access-grants.ts (${GRANT_KINDS.join(', ')})${
+          typeof kind === 'string' ? `, not "${kind}"` : ''
+        }${meant ? `: did you mean ${meant}?` : ''}`;
+      },
+    },
+  )
+  .superRefine((grant, ctx) => {
+    for (const problem of wildcardProblems(grant)) ctx.addIssue({ code: 'custom', ...problem });
+  });
+
+const MAX_PROFILE_NAME = MAX_ROLE_NAME - accessNames('x'.repeat(21)).role('').length;
+
+const profileFields = {
+  name: resourceName.refine((n) => n.length <= MAX_PROFILE_NAME, {
+    error: `is longer than ${MAX_PROFILE_NAME} characters: the role "<env>-job-profile-<name>" must fit IAM's 64`,
+  }),
+  description: z
+    .string({ error: typeError('a string', 'one line saying what jobs with this profile may do') })
+    .min(1, { error: 'is empty: say in one line what jobs with this profile may do' }),
+  owner: z
+    .string({ error: typeError('a string', 'the team that reviews changes to this profile, e.g. "sre"') })
+    .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be a team slug such as "sre" or "data-platform"' }),
+  grants: z
+    .array(grantSchema, {
+      error: typeError('a list', 'the grants, e.g. [readBucket({ bucket: "acme-reports" })]'),
+    })
+    .min(1, { error: 'is empty: a profile grants something; a job that needs nothing names no profile' }),
+};
+
+const profileSchema = z.strictObject(profileFields);
+const profileOverrideSchema = z.strictObject({ ...profileFields, name: notOverridable }).partial();
+
+export type AccessProfileInput = z.input<typeof profileSchema> & {
+  /** Per-environment changes, e.g. another bucket in staging: `{ staging: { grants: [...] } }`. */
+  overrides?: Record<string, z.input<typeof profileOverrideSchema>>;
+};
+
+/** A validated access profile, with this environment's overrides applied. */
+export interface AccessProfileConfig {
+  readonly name: string;
+  readonly description: string;
+  readonly owner: string;
+  readonly grants: readonly Grant[];
+}
+
+export interface AccessContext extends EntriesContext {
+  /** Where the grants resolve: the environment's account and region. */
+  readonly scope: AccessScope;
+}
+
+/** A policy's size as IAM counts it: its JSON without whitespace. */
+function policyChars(profile: AccessProfileConfig, scope: AccessScope): number {
+  const statements = profileStatements(profile.grants, scope).map((s) => ({
+    Effect: 'Allow',
+    Action: s.actions,
+    Resource: s.resources,
+    ...(s.conditions ? { Condition: s.conditions } : {}),
+  }));
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;
+}
+
+/**
+ * Validates config/access.ts for one environment. Every problem is reported at once as
+ * `<profile>.<field>: <what is wrong and the fix>`.
+ */
+export function parseAccessProfiles(
+  input: readonly unknown[],
+  context: AccessContext,
+  file = 'config/access.ts',
+): AccessProfileConfig[] {
+  return parseEntries(input, context, {
+    file,
+    kind: 'profiles',
+    schema: profileSchema,
+    overrideSchema: profileOverrideSchema,
+    checkNames: (profiles) =>
+      profiles.flatMap((profile) => {
+        const chars = policyChars(profile, context.scope);
+        return chars <= MAX_MANAGED_POLICY_CHARS
+          ? []
+          : [
+              `${profile.name}.grants: make a policy of ${chars} characters, more than the ${MAX_MANAGED_POLICY_CHARS} IAM takes in a managed policy: split the profile in two`,
+            ];
+      }),
+  });
+}
+
+/**
+ * `access` of jobs and workers must name a profile, and a grant's `worker` a worker: problems
+ * per file, each with the names that exist.
+ */
+export function accessReferenceProblems(
+  profiles: readonly AccessProfileConfig[],
+  users: { readonly file: string; readonly entries: readonly { name: string; access?: string }[] }[],
+  workers: readonly string[],
+): { file: string; problems: string[] }[] {
+  const names = profiles.map((p) => p.name);
+  const unknown = (value: string, known: readonly string[], file: string) => {
+    const meant = closestMatch(value, known);
+    return `no ${file === 'config/workers.ts' ? 'worker' : 'profile'} "${value}" in ${file}${
+      meant ? `: did you mean "${meant}"?` : known.length ? ` (there are ${known.join(', ')})` : ''
+    }`;
+  };
+  const results = users.map(({ file, entries }) => ({
+    file,
+    problems: entries
+      .filter((e) => e.access !== undefined && !names.includes(e.access))
+      .map((e) => `${e.name}.access: ${unknown(e.access!, names, 'config/access.ts')}`),
+  }));
+  const grantProblems = profiles.flatMap((profile) =>
+    profile.grants.flatMap((grant, index) =>
+      grant.grant === 'sendToQueue' && grant.worker !== undefined && !workers.includes(grant.worker)
+        ? [`${profile.name}.grants.${index}.worker: ${unknown(grant.worker, workers, 'config/workers.ts')}`]
+        : [],
+    ),
+  );
+  return [...results, { file: 'config/access.ts', problems: grantProblems }].filter(
+    (r) => r.problems.length > 0,
+  );
+}

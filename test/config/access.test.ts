@@ -1,0 +1,328 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config';
+import {
+  consumeQueue,
+  describeDbSnapshots,
+  putEvents,
+  readBucket,
+  readParameters,
+  readSecret,
+  readTable,
+  sendToQueue,
+  startAthenaQuery,
+  statement,
+  writeBucket,
+  writeTable,
+} from '../../lib/config/access-grants';
+import { MAX_MANAGED_POLICY_CHARS } from '../../lib/config/access-schema';
+import { FIXTURE_CONFIG } from '../fixtures/config';
+import { problemsOf } from '../support/config-problems';
+import { jobInput } from '../support/fixtures';
+
+const profile = (grants: unknown[], fields: object = {}) => ({
+  name: 'exports',
+  description: 'Reads the exports',
+  owner: 'data-platform',
+  grants,
+  ...fields,
+});
+const fixtureProfiles = FIXTURE_CONFIG.access ?? [];
+const withProfiles = (profiles: unknown[], more: object = {}) => ({
+  ...FIXTURE_CONFIG,
+  access: [...fixtureProfiles, ...profiles],
+  ...more,
+});
+const load = (profiles: unknown[], env = 'sandbox') => loadConfig(env, withProfiles(profiles));
+const problems = (profiles: unknown[], env = 'sandbox') => problemsOf(() => load(profiles, env));
+const grantProblems = (...grants: unknown[]) => problems([profile(grants)]);
+const parsed = (...grants: unknown[]) => load([profile(grants)]).access.find((p) => p.name === 'exports')!;
+
+const WILDCARD = 'has a wildcard: name the resource exactly, or add a `reason`';
+
+describe('config/access.ts', () => {
+  it("loads the fixture's profiles in every environment, with each environment's overrides", () => {
+    for (const env of ['sandbox', 'staging', 'production']) {
+      expect(
+        loadConfig(env, FIXTURE_CONFIG).access.map((p) => p.name),
+        env,
+      ).toEqual(['reports-writer', 'catalogue-reader', 'backup-auditor', 'every-grant']);
+    }
+    const bucket = (env: string) =>
+      (loadConfig(env, FIXTURE_CONFIG).access[0]!.grants[0] as { bucket: string }).bucket;
+    expect([bucket('sandbox'), bucket('staging'), bucket('production')]).toEqual([
+      'acme-sales-reports-sandbox',
+      'acme-sales-reports-staging',
+      'acme-sales-reports',
+    ]);
+  });
+
+  it('has no profiles when the file has none, and then a job names none', () => {
+    const config = loadConfig('sandbox', {
+      ...FIXTURE_CONFIG,
+      access: undefined,
+      schedules: [jobInput],
+      workers: [],
+    });
+    expect(config.access).toEqual([]);
+  });
+
+  it('takes every kind of grant its helper writes, filling in defaults', () => {
+    expect(
+      parsed(
+        readBucket({ bucket: 'acme-exports', prefix: 'daily/' }),
+        writeBucket({ bucket: 'partner.drop', account: '999999999999' }),
+        readTable({ table: 'ledger' }),
+        writeTable({ table: 'arn:aws:dynamodb:ap-northeast-1:999999999999:table/ledger' }),
+        sendToQueue({ worker: 'order-events-relay' }),
+        sendToQueue({ queue: 'exports.fifo' }),
+        consumeQueue({ queue: 'arn:aws:sqs:ap-northeast-1:999999999999:requests' }),
+        readSecret({ secret: 'batch/exports' }),
+        readParameters({ parameter: '/exports/' }),
+        startAthenaQuery({ workgroup: 'exports' }),
+        putEvents({ bus: 'exports' }),
+        describeDbSnapshots({ instances: ['exports-db'] }),
+        statement({
+          actions: ['glue:GetTable'],
+          resources: ['arn:aws:glue:ap-northeast-1:111111111111:catalog'],
+        }),
+      ).grants,
+    ).toEqual([
+      { grant: 'readBucket', bucket: 'acme-exports', prefix: 'daily/' },
+      { grant: 'writeBucket', bucket: 'partner.drop', account: '999999999999' },
+      { grant: 'readTable', table: 'ledger', indexes: false },
+      { grant: 'writeTable', table: 'arn:aws:dynamodb:ap-northeast-1:999999999999:table/ledger' },
+      { grant: 'sendToQueue', worker: 'order-events-relay' },
+      { grant: 'sendToQueue', queue: 'exports.fifo' },
+      { grant: 'consumeQueue', queue: 'arn:aws:sqs:ap-northeast-1:999999999999:requests' },
+      { grant: 'readSecret', secret: 'batch/exports' },
+      { grant: 'readParameters', parameter: '/exports/' },
+      { grant: 'startAthenaQuery', workgroup: 'exports' },
+      { grant: 'putEvents', bus: 'exports' },
+      { grant: 'describeDbSnapshots', instances: ['exports-db'] },
+      {
+        grant: 'statement',
+        actions: ['glue:GetTable'],
+        resources: ['arn:aws:glue:ap-northeast-1:111111111111:catalog'],
+      },
+    ]);
+  });
+
+  describe('refuses a name that is not one, saying what it should be', () => {
+    it.for([
+      [
+        readBucket({ bucket: 'Acme_Reports' }),
+        'grants.0.bucket: "Acme_Reports" is not an S3 bucket name, e.g. "acme-reports"',
+      ],
+      [
+        readBucket({ bucket: 'acme', prefix: '/daily/' }),
+        'grants.0.prefix: starts with "/": S3 keys have no leading slash',
+      ],
+      [
+        readBucket({ bucket: 'acme', prefix: '' }),
+        'grants.0.prefix: is empty: leave it out to grant the whole bucket',
+      ],
+      [writeBucket({ bucket: 'acme', account: '1234' }), 'grants.0.account: must be the 12-digit id'],
+      [
+        writeBucket({ bucket: 'acme', kmsKey: 'arn:aws:kms:ap-northeast-1:111111111111:alias/reports' }),
+        'grants.0.kmsKey: must be a KMS key ARN',
+      ],
+      [
+        readTable({ table: 'ab' }),
+        'grants.0.table: "ab" is not a DynamoDB table name or its ARN, e.g. "sales-orders"',
+      ],
+      [
+        readTable({ table: 'arn:aws:s3:::ledger' }),
+        'grants.0.table: "arn:aws:s3:::ledger" is not a DynamoDB table name or its ARN',
+      ],
+      [consumeQueue({ queue: 'a queue' }), 'grants.0.queue: "a queue" is not an SQS queue name or its ARN'],
+      [
+        sendToQueue({ queue: 'exports', worker: 'order-events-relay' }),
+        'grants.0: must name either a `queue` (name or ARN) or a `worker` of config/workers.ts',
+      ],
+      [sendToQueue({}), 'grants.0: must name either a `queue`'],
+      [
+        readSecret({ secret: 'batch exports' }),
+        'grants.0.secret: "batch exports" is not a Secrets Manager secret name',
+      ],
+      [
+        readParameters({ parameter: 'exports/config' }),
+        'grants.0.parameter: "exports/config" is not an SSM parameter name starting with "/"',
+      ],
+      [startAthenaQuery({ workgroup: 'a b' }), 'grants.0.workgroup: "a b" is not an Athena workgroup name'],
+      [putEvents({ bus: 'a b' }), 'grants.0.bus: "a b" is not an EventBridge bus name or its ARN'],
+      [describeDbSnapshots({ instances: [] }), 'grants.0.instances: is empty: name the instances'],
+      [
+        describeDbSnapshots({ instances: ['1db'] }),
+        'grants.0.instances.0: "1db" is not an RDS instance identifier',
+      ],
+      [
+        statement({ actions: ['GetObject'], resources: ['arn:aws:s3:::a/b'] }),
+        'grants.0.actions.0: "GetObject" is not an IAM action such as "s3:GetObject"',
+      ],
+      [
+        statement({ actions: [], resources: ['arn:aws:s3:::a/b'] }),
+        'grants.0.actions: is empty: list the actions',
+      ],
+      [
+        statement({ actions: ['s3:GetObject'], resources: ['acme-exports'] }),
+        'grants.0.resources.0: "acme-exports" is not an ARN',
+      ],
+      [
+        statement({ actions: ['s3:GetObject'], resources: [] }),
+        'grants.0.resources: is empty: list the resources, as ARNs',
+      ],
+    ] as const)('%o', ([grant, message]) => {
+      const found = grantProblems(grant);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain(`exports.${message}`);
+    });
+  });
+
+  it('refuses a grant that is not one of the helpers, with the likely one', () => {
+    expect(grantProblems({ grant: 'writeBuckets', bucket: 'acme' })).toEqual([
+      'exports.grants.0.grant: must be a grant written with a helper of lib/config/access-grants.ts (readBucket, writeBucket, readTable, writeTable, sendToQueue, consumeQueue, readSecret, readParameters, startAthenaQuery, putEvents, describeDbSnapshots, statement), not "writeBuckets": did you mean writeBucket?',
+    ]);
+    expect(grantProblems('s3:GetObject')[0]).toMatch(
+      /^exports\.grants\.0: must be a grant written with a helper/,
+    );
+  });
+
+  it('refuses a field a grant does not have', () => {
+    expect(grantProblems({ ...readTable({ table: 'ledger' }), index: true })[0]).toMatch(
+      /^exports\.grants\.0.*index/,
+    );
+  });
+
+  describe('wildcards', () => {
+    it.for([
+      [readBucket({ bucket: 'acme-*' }), 'grants.0.bucket: "acme-*"'],
+      [writeBucket({ bucket: 'acme', prefix: 'daily/*/x' }), 'grants.0.prefix: "daily/*/x"'],
+      [readTable({ table: 'ledger-?' }), 'grants.0.table: "ledger-?"'],
+      [sendToQueue({ queue: 'exports-*' }), 'grants.0.queue: "exports-*"'],
+      [consumeQueue({ queue: '*' }), 'grants.0.queue: "*"'],
+      [readSecret({ secret: 'batch/*' }), 'grants.0.secret: "batch/*"'],
+      [readParameters({ parameter: '/exports/*' }), 'grants.0.parameter: "/exports/*"'],
+      [startAthenaQuery({ workgroup: '*' }), 'grants.0.workgroup: "*"'],
+      [putEvents({ bus: '*' }), 'grants.0.bus: "*"'],
+      [describeDbSnapshots({ instances: ['orders-db', '*'] }), 'grants.0.instances.1: "*"'],
+      [statement({ actions: ['s3:*'], resources: ['arn:aws:s3:::a/b'] }), 'grants.0.actions.0: "s3:*"'],
+      [statement({ actions: ['s3:GetObject'], resources: ['*'] }), 'grants.0.resources.0: "*"'],
+    ] as const)('are refused without a reason: %o', ([grant, where]) => {
+      expect(grantProblems(grant)).toEqual([
+        `exports.${where} ${WILDCARD} saying why this grant must be wide (the reviewer reads it)`,
+      ]);
+    });
+
+    it('are taken with a reason, which must say something', () => {
+      const reason = 'the partner writes one bucket per day, named by date';
+      expect(parsed(readBucket({ bucket: 'partner-*', reason })).grants).toEqual([
+        { grant: 'readBucket', bucket: 'partner-*', reason },
+      ]);
+      expect(grantProblems(readBucket({ bucket: 'partner-*', reason: 'needed' }))).toEqual([
+        'exports.grants.0.reason: is too short to tell a reviewer why the grant must be this wide: say why in a sentence',
+      ]);
+    });
+
+    it('are not asked of the ones a grant adds itself: keys under a prefix, a secret suffix, table indexes', () => {
+      expect(() =>
+        parsed(
+          writeBucket({ bucket: 'acme', prefix: 'daily/' }),
+          readSecret({ secret: 'batch/exports' }),
+          readTable({ table: 'ledger', indexes: true }),
+        ),
+      ).not.toThrow();
+    });
+  });
+
+  describe('profiles', () => {
+    it('must have a description, an owning team and at least one grant', () => {
+      expect(problems([profile([], { description: '', owner: 'Data Platform' })])).toEqual([
+        'exports.description: is empty: say in one line what jobs with this profile may do',
+        'exports.owner: must be a team slug such as "sre" or "data-platform"',
+        'exports.grants: is empty: a profile grants something; a job that needs nothing names no profile',
+      ]);
+    });
+
+    it('have names that fit the role name IAM takes (64) with the longest environment name', () => {
+      const longest = 'p'.repeat(30);
+      expect(load([profile([readTable({ table: 'ledger' })], { name: longest })]).access.at(-1)!.name).toBe(
+        longest,
+      );
+      expect(problems([profile([readTable({ table: 'ledger' })], { name: `${longest}q` })])).toEqual([
+        `${longest}q.name: is longer than 30 characters: the role "<env>-job-profile-<name>" must fit IAM's 64`,
+      ]);
+    });
+
+    it('are unique', () => {
+      expect(
+        problems([profile([readTable({ table: 'a-table' })]), profile([readTable({ table: 'b-table' })])]),
+      ).toEqual(['exports.name: is used by profiles[4] and profiles[5]: names must be unique']);
+    });
+
+    it('change per environment through overrides, and only for environments that exist', () => {
+      const exports = profile([readTable({ table: 'ledger' })], {
+        overrides: { production: { grants: [readTable({ table: 'ledger-production' })] } },
+      });
+      const table = (env: string) =>
+        (load([exports], env).access.at(-1)!.grants[0] as { table: string }).table;
+      expect([table('sandbox'), table('production')]).toEqual(['ledger', 'ledger-production']);
+      expect(problems([{ ...exports, overrides: { prod: {} } }])).toEqual([
+        'exports.overrides.prod: no such environment; use one of sandbox, staging, production',
+      ]);
+    });
+
+    it('fit in a managed policy, or say how big they are', () => {
+      const tables = Array.from({ length: 40 }, (_, i) => readTable({ table: `ledger-table-number-${i}` }));
+      const [problem] = problems([profile(tables)]);
+      const chars = Number(/policy of (\d+) characters/.exec(problem!)?.[1]);
+      expect(chars).toBeGreaterThan(MAX_MANAGED_POLICY_CHARS);
+      expect(problem).toBe(
+        `exports.grants: make a policy of ${chars} characters, more than the ${MAX_MANAGED_POLICY_CHARS} IAM takes in a managed policy: split the profile in two`,
+      );
+      expect(() => load([profile(tables.slice(0, 15))])).not.toThrow();
+    });
+  });
+
+  describe('references', () => {
+    it('a job or worker naming a profile that does not exist is refused, with the likely one', () => {
+      const sources = withProfiles([], {
+        schedules: [{ ...jobInput, access: 'report-writer' }],
+        workers: [
+          {
+            name: 'relay',
+            description: 'Relays orders',
+            owner: 'commerce',
+            command: ['node', 'main.js', 'webhook-relay'],
+            maxProcessingTime: '30s',
+            visibilityTimeout: '2m',
+            access: 'nobody',
+          },
+        ],
+      });
+      const found = problemsOf(() => loadConfig('sandbox', sources));
+      expect(found).toEqual([
+        'nightly-report.access: no profile "report-writer" in config/access.ts: did you mean "reports-writer"?',
+        'relay.access: no profile "nobody" in config/access.ts (there are reports-writer, catalogue-reader, backup-auditor, every-grant)',
+        'every-grant.grants.4.worker: no worker "order-events-relay" in config/workers.ts (there are relay)',
+      ]);
+    });
+
+    it('puts each problem in the file to edit', () => {
+      try {
+        loadConfig('sandbox', withProfiles([], { schedules: [{ ...jobInput, access: 'nobody' }] }));
+        expect.unreachable();
+      } catch (error) {
+        expect((error as { files: { file: string }[] }).files.map((f) => f.file)).toEqual([
+          'config/schedules.ts',
+        ]);
+      }
+    });
+
+    it('a job and a worker that name a profile carry it', () => {
+      const config = loadConfig('sandbox', FIXTURE_CONFIG);
+      expect(config.schedules.find((j) => j.name === 'nightly-sales-report')!.access).toBe('reports-writer');
+      expect(config.schedules.find((j) => j.name === 'canary')!.access).toBeUndefined();
+      expect(config.workers.find((w) => w.name === 'ledger-exporter')!.access).toBe('every-grant');
+    });
+  });
+});
