@@ -245,6 +245,56 @@ const sandbox: Record<string, Row[]> = {
       why: 'a job cannot touch run records',
     },
   ],
+  'access profiles (lib/stacks/access-stack.ts; their grants: test/contract/access.test.ts)': [
+    {
+      principal: 'ecs-tasks.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: arn('iam', 'role/sandbox-job-profile-reports-writer', ''),
+      context: { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': arn('ecs', 'task/sandbox-jobs/abc') },
+      expect: 'Allowed',
+      why: "a task of a job with access: 'reports-writer' takes the profile's role",
+    },
+    {
+      principal: 'ecs-tasks.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: arn('iam', 'role/sandbox-job-profile-reports-writer', ''),
+      context: {
+        'aws:SourceAccount': '999999999999',
+        'aws:SourceArn': arn('ecs', 'task/other/abc', REGION, '999999999999'),
+      },
+      expect: 'ImplicitlyDenied',
+      why: "confused deputy: another account's task cannot take a profile's role",
+    },
+    {
+      principal: STATE_MACHINE_ROLE,
+      action: 'iam:PassRole',
+      resource: arn('iam', 'role/sandbox-job-profile-reports-writer', ''),
+      context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      expect: 'Allowed',
+      why: "RunTask passes the task role of a job's profile",
+    },
+    {
+      principal: 'Workers/ledgerexporterTaskTaskRole',
+      action: 'dynamodb:GetItem',
+      resource: arn('dynamodb', 'table/ledger-entries'),
+      expect: 'Allowed',
+      why: "a worker with access: 'every-grant' has the profile's grants on its own role",
+    },
+    {
+      principal: 'Workers/ledgerexporterTaskTaskRole',
+      action: 'sqs:ReceiveMessage',
+      resource: queue('ledger-exporter'),
+      expect: 'Allowed',
+      why: 'and keeps its own queue',
+    },
+    {
+      principal: 'sandbox-job-profile-every-grant',
+      action: 'sqs:ReceiveMessage',
+      resource: queue('ledger-exporter'),
+      expect: 'ImplicitlyDenied',
+      why: "jobs with the worker's profile do not get the worker's queue",
+    },
+  ],
   'denials that must stay out': [
     {
       principal: 'JobRunner/RunnerLeaseRole',

@@ -1,5 +1,5 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { IamWorld } from './policies';
+import type { IamWorld, PolicyDocument } from './policies';
 
 /**
  * One AWS call evaluated by @cloud-copilot/iam-simulate against the synthesized policies.
@@ -26,6 +26,13 @@ export interface Call {
    * principal's `aws:SourceAccount`/`aws:SourceArn` are part of the contract: give them.
    */
   readonly context?: Record<string, string | string[]>;
+  /** The resource's account where neither its ARN nor the templates say (another account's bucket). */
+  readonly resourceAccount?: string;
+  /**
+   * The resource's policy where the templates do not hold it: a resource of another account,
+   * whose policy that account writes (e.g. the statement `cdk synth` prints for it).
+   */
+  readonly resourcePolicy?: PolicyDocument;
 }
 
 export interface Decision {
@@ -53,9 +60,13 @@ export interface DecideOptions {
 export async function decide(world: IamWorld, call: Call, options: DecideOptions = {}): Promise<Decision> {
   const service = call.principal.endsWith('.amazonaws.com');
   const role = service ? undefined : world.role(call.principal);
-  const account = world.accountOf(call.resource) ?? role?.account;
+  const account = call.resourceAccount ?? world.accountOf(call.resource) ?? role?.account;
   if (!account) throw new Error(`${call.resource}: cannot tell which account it is in`);
-  const resourcePolicy = call.resource === '*' ? undefined : world.resourcePolicy(call.resource);
+  const resourcePolicy: { source: string; policy: PolicyDocument } | undefined = call.resourcePolicy
+    ? { source: "the resource's own account (given)", policy: call.resourcePolicy }
+    : call.resource === '*'
+      ? undefined
+      : world.resourcePolicy(call.resource);
   const context: Record<string, string | string[]> = {
     'aws:SecureTransport': 'true',
     ...(role ? { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.account } : {}),

@@ -1,0 +1,241 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  crossAccountStatements,
+  partitionOf,
+  profileStatements,
+  type AccessScope,
+} from '../../lib/access/statements';
+import { loadConfig, type AccessProfileConfig } from '../../lib/config';
+import { accessNames } from '../../lib/schedule/naming';
+import { FIXTURE_CONFIG } from '../fixtures/config';
+import type { JsonObject, StackTemplate } from './iam/cfn';
+import { ELSEWHERE, grantProbes, platformProbes, type Probe } from './iam/access-probes';
+import { IamWorld, type PolicyDocument } from './iam/policies';
+import { decide } from './iam/simulate';
+import { platformWorld } from './iam/worlds';
+
+/**
+ * Access profiles (config/access.ts) as IAM will hold them: for every profile of the fixture,
+ * each grant's calls are allowed and a sample of their neighbours denied, evaluated by
+ * @cloud-copilot/iam-simulate over the synthesized Access stack (test/contract/iam/). The
+ * probes come from the grants (test/contract/iam/access-probes.ts), so a new profile is
+ * proven without a new test; the fixture's `every-grant` profile holds each kind of grant.
+ */
+
+const ENVIRONMENT = 'sandbox';
+const config = loadConfig(ENVIRONMENT, FIXTURE_CONFIG);
+const scope: AccessScope = {
+  environment: ENVIRONMENT,
+  account: config.environment.account,
+  region: config.environment.region,
+  partition: partitionOf(config.environment.region),
+};
+const names = accessNames(ENVIRONMENT);
+const roleArn = (profile: string) =>
+  `arn:${scope.partition}:iam::${scope.account}:role/${names.role(profile)}`;
+
+const accountOf = (probe: Probe) => probe.resourceAccount ?? probe.resource.split(':')[4] ?? '';
+
+/**
+ * The policy of a resource in another account, which our templates cannot hold. A call that
+ * must be allowed gets what `cdk synth` prints for that account to add, proving the printed
+ * statement is enough. A call that must be denied gets a policy open to the role, as
+ * generous as that account could be: our own policy alone must deny it.
+ */
+function theirPolicy(profile: AccessProfileConfig, probe: Probe): PolicyDocument | undefined {
+  const account = accountOf(probe);
+  if (account === '' || account === scope.account) return undefined;
+  if (probe.expect === 'Allowed') {
+    const printed = crossAccountStatements(
+      profileStatements(profile.grants, scope),
+      roleArn(profile.name),
+      'Probe',
+    ).filter((s) => s.account === account);
+    return { Version: '2012-10-17', Statement: printed.map((s) => s.statement as unknown as JsonObject) };
+  }
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: roleArn(profile.name) }, Action: '*', Resource: '*' }],
+  };
+}
+
+const probesOf = (profile: AccessProfileConfig): Probe[] => [
+  ...profile.grants.flatMap((grant) => grantProbes(grant, scope)),
+  ...platformProbes(scope),
+];
+
+async function verdictOf(world: IamWorld, principal: string, profile: AccessProfileConfig, probe: Probe) {
+  const resourcePolicy = theirPolicy(profile, probe);
+  return decide(
+    world,
+    {
+      principal,
+      action: probe.action,
+      resource: probe.resource,
+      ...(probe.context ? { context: probe.context } : {}),
+      ...(probe.resourceAccount ? { resourceAccount: probe.resourceAccount } : {}),
+      ...(resourcePolicy ? { resourcePolicy } : {}),
+    },
+    { implied: false },
+  );
+}
+
+/** The probes of `profile` whose verdict in `world` is not the expected one; stops at `limit`. */
+async function findings(world: IamWorld, profile: AccessProfileConfig, limit = Infinity): Promise<string[]> {
+  const found: string[] = [];
+  for (const probe of probesOf(profile)) {
+    const decision = await verdictOf(world, names.role(profile.name), profile, probe);
+    if (decision.verdict !== probe.expect) {
+      found.push(
+        `${decision.verdict}, expected ${probe.expect}: ${probe.action} ${probe.resource} (${probe.why})`,
+      );
+      if (found.length >= limit) break;
+    }
+  }
+  return found;
+}
+
+/** A copy of the synthesized stacks with one statement of a profile's policy changed. */
+function widened(
+  stacks: readonly StackTemplate[],
+  profile: string,
+  statement: number,
+  change: (s: JsonObject) => JsonObject,
+): IamWorld {
+  const copy = JSON.parse(JSON.stringify(stacks)) as StackTemplate[];
+  const policy = managedPolicy(copy, profile);
+  const statements = policy.Statement as JsonObject[];
+  statements[statement] = change(statements[statement]!);
+  return new IamWorld(copy);
+}
+
+function managedPolicy(stacks: readonly StackTemplate[], profile: string): JsonObject {
+  const found = stacks.flatMap((stack) =>
+    Object.values(stack.template.Resources ?? {}).filter(
+      (r) =>
+        r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties?.ManagedPolicyName === names.policy(profile),
+    ),
+  );
+  if (found.length !== 1) throw new Error(`${found.length} managed policies named ${names.policy(profile)}`);
+  return found[0]!.Properties!.PolicyDocument as JsonObject;
+}
+
+let world: IamWorld;
+beforeAll(() => {
+  world = platformWorld(ENVIRONMENT);
+});
+
+describe('access profiles, sandbox: each grant allowed, its neighbours denied', () => {
+  it('covers every kind of grant', () => {
+    const kinds = new Set(config.access.flatMap((p) => p.grants.map((g) => g.grant)));
+    expect([...kinds].sort()).toEqual(
+      [
+        'consumeQueue',
+        'describeDbSnapshots',
+        'putEvents',
+        'readBucket',
+        'readParameters',
+        'readSecret',
+        'readTable',
+        'sendToQueue',
+        'startAthenaQuery',
+        'statement',
+        'writeBucket',
+        'writeTable',
+      ].sort(),
+    );
+  });
+
+  for (const profile of config.access) {
+    describe(`profile ${profile.name} (${names.role(profile.name)})`, () => {
+      for (const probe of probesOf(profile)) {
+        it(`${probe.expect}: ${probe.action} ${probe.resource} — ${probe.why}`, async () => {
+          const decision = await verdictOf(world, names.role(profile.name), profile, probe);
+          expect(decision.verdict, decision.explanation).toBe(probe.expect);
+        });
+      }
+    });
+  }
+});
+
+describe('a job without a profile can call nothing', () => {
+  const everything = config.access.flatMap((profile) =>
+    probesOf(profile)
+      .filter((p) => p.expect === 'Allowed')
+      .map((probe) => ({ profile, probe })),
+  );
+  it(`is denied all ${everything.length} calls the profiles allow`, async () => {
+    const allowed: string[] = [];
+    for (const { profile, probe } of everything) {
+      const decision = await verdictOf(world, `${ENVIRONMENT}-job-task-0`, profile, probe);
+      if (decision.verdict !== 'ImplicitlyDenied') allowed.push(`${probe.action} ${probe.resource}`);
+    }
+    expect(allowed).toEqual([]);
+  });
+});
+
+describe('another account', () => {
+  const profile = config.access.find((p) => p.name === 'every-grant')!;
+  const foreign = probesOf(profile).filter(
+    (p) => p.expect === 'Allowed' && ![scope.account, ELSEWHERE, ''].includes(accountOf(p)),
+  );
+
+  it('the fixture writes to a bucket of another account, with its key', () => {
+    expect(foreign.map((p) => p.action).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      's3:AbortMultipartUpload',
+      's3:PutObject',
+    ]);
+  });
+
+  it('needs the statement synth prints in that account: without it, every call is denied', async () => {
+    for (const probe of foreign) {
+      const decision = await decide(
+        world,
+        {
+          principal: names.role(profile.name),
+          action: probe.action,
+          resource: probe.resource,
+          ...(probe.context ? { context: probe.context } : {}),
+          ...(probe.resourceAccount ? { resourceAccount: probe.resourceAccount } : {}),
+        },
+        { implied: false },
+      );
+      expect(decision.verdict, decision.explanation).toBe('ImplicitlyDenied');
+    }
+  });
+});
+
+describe('a widened profile fails the proof', () => {
+  for (const profile of config.access) {
+    const statements = () => managedPolicy(platformStacks(), profile.name).Statement as JsonObject[];
+    it(`${profile.name}: any one statement with Action "*", or Resource "*", lets a denied call through`, async () => {
+      const list = statements();
+      const unnoticed: string[] = [];
+      for (const [index, statement] of list.entries()) {
+        const variants: [string, (s: JsonObject) => JsonObject][] = [
+          ['Action "*"', (s) => ({ ...s, Action: '*' })],
+        ];
+        if (statement.Resource !== '*') variants.push(['Resource "*"', (s) => ({ ...s, Resource: '*' })]);
+        for (const [label, change] of variants) {
+          const found = await findings(widened(platformStacks(), profile.name, index, change), profile, 1);
+          if (found.length === 0)
+            unnoticed.push(`statement ${index} with ${label}: ${JSON.stringify(statement)}`);
+        }
+      }
+      expect(
+        unnoticed,
+        'widenings no probe notices: add a neighbour to test/contract/iam/access-probes.ts',
+      ).toEqual([]);
+    });
+  }
+
+  it('and the profiles as synthesized pass it', async () => {
+    for (const profile of config.access) expect(await findings(world, profile), profile.name).toEqual([]);
+  });
+});
+
+function platformStacks(): readonly StackTemplate[] {
+  return world.stacks;
+}
