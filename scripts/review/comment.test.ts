@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { COMMENT_MARKER, MAX_COMMENT_CHARS, formatReviewComment } from './comment';
+import { loadConfig } from '../../lib/config';
+import { writeTable } from '../../lib/config/access-grants';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
+import { captureOutput } from '../job/test-support';
+import { schedulesMain } from '../schedules/main';
+import { COMMENT_MARKER, MAX_COMMENT_CHARS, accessChanges, formatReviewComment } from './comment';
 
 const inputs = {
   sha: '0123456789abcdef',
@@ -34,5 +39,64 @@ describe('formatReviewComment', () => {
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
     expect(body).toContain('… truncated: see the workflow log');
     expect(body).toContain('cron 0 3 * * ? * -> 0 4 * * ? *'); // the short section is intact
+  });
+});
+
+describe('the review comment of a pull request that changes access', () => {
+  /**
+   * The schedule report the workflow runs (`npm run schedules -- --base`), for a pull request
+   * whose base is the fixture and whose head is `head` (the fixture's sources, changed).
+   */
+  function scheduleReport(head: typeof FIXTURE_CONFIG): string {
+    const out = captureOutput();
+    const base = loadConfig('sandbox', FIXTURE_CONFIG);
+    const code = schedulesMain(['--from', '2026-11-22T00:00:00Z', '--base', 'origin/main'], {
+      out,
+      now: () => new Date('2026-11-22T00:00:00Z'),
+      writeFile: () => undefined,
+      config: head,
+      base: () => ({ schedules: [...base.schedules], access: base.access }),
+    });
+    expect(code, out.stderr.join('\n')).toBe(0);
+    return out.stdout.join('\n');
+  }
+
+  it('shows a grant added to a profile, for the profile and for each job that gains it, above the rest', () => {
+    const head = {
+      ...FIXTURE_CONFIG,
+      access: (FIXTURE_CONFIG.access as { name: string; grants: unknown[] }[]).map((p) =>
+        p.name === 'catalogue-reader'
+          ? { ...p, grants: [...p.grants, writeTable({ table: 'report-index' })] }
+          : p,
+      ),
+    };
+    const body = formatReviewComment({ ...inputs, schedules: scheduleReport(head) });
+    expect(body).toContain('**Access changes: 10** — who may do what in AWS changes with this pull request');
+    expect(body).toContain(
+      '~ profile catalogue-reader adds dynamodb:DeleteItem on dynamodb table/report-index',
+    );
+    expect(body).toContain(
+      '+ search-index-rebuild gains dynamodb:DeleteItem on dynamodb table/report-index (profile catalogue-reader)',
+    );
+    expect(body.indexOf('<summary>Access changes')).toBeLessThan(body.indexOf('<summary>Schedule report'));
+  });
+
+  it('shows a job that starts naming a profile', () => {
+    const head = {
+      ...FIXTURE_CONFIG,
+      schedules: (FIXTURE_CONFIG.schedules as { name: string }[]).map((j) =>
+        j.name === 'canary' ? { ...j, access: 'catalogue-reader' } : j,
+      ),
+    };
+    expect(accessChanges(scheduleReport(head))).toContain(
+      '+ canary gains dynamodb:Scan on dynamodb table/catalogue-products (profile catalogue-reader)',
+    );
+  });
+
+  it('has no access section when access does not change', () => {
+    const body = formatReviewComment({ ...inputs, schedules: scheduleReport(FIXTURE_CONFIG) });
+    expect(body).not.toContain('Access changes:');
+    expect(body).not.toContain('<summary>Access changes');
+    expect(accessChanges(scheduleReport(FIXTURE_CONFIG))).toEqual([]);
   });
 });

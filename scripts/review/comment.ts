@@ -1,3 +1,5 @@
+import { ACCESS_CHANGES } from '../schedules/access';
+
 /**
  * The pull-request review comment: `cdk diff` against staging and the schedule report, in
  * one comment that the workflow updates on every push (found by the marker) instead of
@@ -16,8 +18,24 @@ export interface ReviewInputs {
   readonly schedules: string;
 }
 
+/**
+ * The access changes of the schedule report (`npm run schedules -- --base`): the lines under
+ * its "Access changes against" heading, none when it says there are none.
+ */
+export function accessChanges(schedules: string): string[] {
+  const lines = stripAnsi(schedules).split('\n');
+  const start = lines.findIndex((line) => line.startsWith(ACCESS_CHANGES));
+  if (start < 0) return [];
+  const end = lines.findIndex((line, i) => i > start && !line.startsWith('  '));
+  return lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .map((line) => line.trim())
+    .filter((line) => line !== 'no access changes');
+}
+
 export function formatReviewComment(inputs: ReviewInputs): string {
   const changed = inputs.cdkDiffExitCode !== 0;
+  const access = accessChanges(inputs.schedules);
   const header = [
     COMMENT_MARKER,
     `### batch-platform review for \`${inputs.sha.slice(0, 7)}\``,
@@ -26,8 +44,17 @@ export function formatReviewComment(inputs: ReviewInputs): string {
       ? `**Infrastructure changes in ${inputs.environment}** — read the diff below before approving.`
       : `No infrastructure changes in ${inputs.environment}.`,
     '',
+    ...(access.length > 0
+      ? [
+          `**Access changes: ${access.length}** — who may do what in AWS changes with this pull request; the profile's owner should approve.`,
+          '',
+        ]
+      : []),
   ].join('\n');
   const sections = [
+    ...(access.length > 0
+      ? [section('Access changes (config/access.ts, `access` of jobs)', access.join('\n'))]
+      : []),
     section('Schedule report (`npm run schedules -- --base origin/main`)', inputs.schedules),
     section(`\`cdk diff\` against ${inputs.environment}`, inputs.cdkDiff, changed),
   ];

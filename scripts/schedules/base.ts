@@ -6,33 +6,53 @@ import {
   ConfigError,
   configFiles,
   loadConfig,
+  type AccessProfileConfig,
   type ConfigSources,
   type ScheduledJobConfig,
 } from '../../lib/config';
+import * as accessGrants from '../../lib/config/access-grants';
 
 /** A --base that cannot be compared against; its message is one line for the review comment. */
 export class BaseError extends Error {}
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Which schedules file a base is read from, and the config it is validated with. */
+/** Which files a base is read from, and the config it is validated with. */
 export interface BaseConfig {
   /** The schedules file, from the repository root. */
   readonly file: string;
-  /** Everything but the schedules (environments, workers) comes from here. */
+  /** The access profiles file, from the repository root. */
+  readonly accessFile: string;
+  /** Everything else (environments, workers) comes from here. */
   readonly config: ConfigSources;
 }
 
-/** The shipped config: config/schedules.ts, validated against config/. */
-export const SHIPPED_BASE: BaseConfig = { file: 'config/schedules.ts', config: configFiles };
+/** The shipped config: config/schedules.ts and config/access.ts, validated against config/. */
+export const SHIPPED_BASE: BaseConfig = {
+  file: 'config/schedules.ts',
+  accessFile: 'config/access.ts',
+  config: configFiles,
+};
 
-/** config/schedules.ts as it was at `ref`, validated for `environment` with today's rules. */
-export function schedulesAt(
-  ref: string,
-  environment: string,
-  base: BaseConfig = SHIPPED_BASE,
-): ScheduledJobConfig[] {
-  return schedulesFromSource(sourceAt(ref, base.file), ref, environment, base);
+/** What a pull request is compared with: the base's jobs and access profiles. */
+export interface BaseRevision {
+  readonly schedules: ScheduledJobConfig[];
+  readonly access: readonly AccessProfileConfig[];
+}
+
+/**
+ * config/schedules.ts and config/access.ts as they were at `ref`, validated together for
+ * `environment` with today's rules. A revision from before access profiles has none.
+ */
+export function configAt(ref: string, environment: string, base: BaseConfig = SHIPPED_BASE): BaseRevision {
+  const schedules = sourceAt(ref, base.file);
+  let access: string | undefined;
+  try {
+    access = sourceAt(ref, base.accessFile);
+  } catch (error) {
+    if (!(error instanceof BaseError) || !/has no /.test(error.message)) throw error;
+  }
+  return configFromSources({ schedules, access }, ref, environment, base);
 }
 
 /** The text of config/schedules.ts at `ref`, telling an unknown ref from a ref without the file. */
@@ -55,21 +75,23 @@ export function sourceAt(ref: string, file = SHIPPED_BASE.file): string {
 }
 
 /**
- * Evaluates one revision's config/schedules.ts and validates it for `environment`.
- * The source is compiled with esbuild (already what tsx runs on) and evaluated as a CommonJS
- * module whose `require` resolves from config/, as the file itself would; nothing is written
- * to the working tree, which other people may be editing.
+ * The lists one revision's config file exports. The source is compiled with esbuild (already
+ * what tsx runs on) and evaluated as a CommonJS module whose `require` resolves from the
+ * file's folder, as the file itself would, except that the grant helpers of config/access.ts
+ * are today's; nothing is written to the working tree, which other people may be editing.
  */
-export function schedulesFromSource(
-  source: string,
-  ref: string,
-  environment: string,
-  { file, config }: BaseConfig = SHIPPED_BASE,
-): ScheduledJobConfig[] {
-  let schedules: unknown;
+function exportedList(source: string, ref: string, file: string, name: string): unknown[] {
+  let list: unknown;
   try {
     const { code } = transformSync(source, { loader: 'ts', format: 'cjs', sourcefile: `${ref}:${file}` });
-    const module = { exports: {} as { schedules?: unknown } };
+    const module = { exports: {} as Record<string, unknown> };
+    const fromFile = createRequire(path.join(ROOT, file));
+    const helpers = path.join(ROOT, 'lib', 'config', 'access-grants');
+    const load = ((id: string): unknown =>
+      id.startsWith('.') &&
+      path.resolve(path.dirname(path.join(ROOT, file)), id).replace(/\.ts$/, '') === helpers
+        ? accessGrants
+        : (fromFile(id) as unknown)) as NodeJS.Require;
     // Evaluates the reviewed file of another revision, as `cdk synth` at that revision would.
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const evaluate = new Function('module', 'exports', 'require', code) as (
@@ -77,20 +99,33 @@ export function schedulesFromSource(
       e: object,
       r: NodeJS.Require,
     ) => void;
-    evaluate(module, module.exports, createRequire(path.join(ROOT, file)));
-    schedules = module.exports.schedules;
+    evaluate(module, module.exports, load);
+    list = module.exports[name];
   } catch (error) {
     const first = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new BaseError(`--base ${ref}: its ${file} does not load: ${first}`);
   }
-  if (!Array.isArray(schedules))
-    throw new BaseError(`--base ${ref}: its ${file} exports no "schedules" list`);
+  if (!Array.isArray(list)) throw new BaseError(`--base ${ref}: its ${file} exports no "${name}" list`);
+  return list;
+}
+
+/** One revision's schedules and access sources, validated together for `environment`. */
+export function configFromSources(
+  sources: { readonly schedules: string; readonly access?: string | undefined },
+  ref: string,
+  environment: string,
+  { file, accessFile, config }: BaseConfig = SHIPPED_BASE,
+): BaseRevision {
+  const schedules = exportedList(sources.schedules, ref, file, 'schedules');
+  const access =
+    sources.access === undefined ? [] : exportedList(sources.access, ref, accessFile, 'profiles');
   try {
-    return [...loadConfig(environment, { ...config, schedules }).schedules];
+    const loaded = loadConfig(environment, { ...config, schedules, access });
+    return { schedules: [...loaded.schedules], access: loaded.access };
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new BaseError(
-        `--base ${ref}: its ${file} does not validate for ${environment}: ${error.problems.join('; ')}`,
+        `--base ${ref}: its ${error.files.map((f) => f.file).join(' and ')} ${error.files.length > 1 ? 'do' : 'does'} not validate for ${environment}: ${error.problems.join('; ')}`,
       );
     }
     throw error;

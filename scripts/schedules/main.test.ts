@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { untouchableConfig } from '../../test/support/untouchable-config';
 import { captureOutput } from '../job/test-support';
 import { FIXTURE_CONFIG } from '../../test/fixtures/config';
-import { BaseError, schedulesAt } from './base';
+import { BaseError, configAt } from './base';
 import { FIXTURE_BASE } from './test-support';
 import { HELP, schedulesMain, USAGE, type SchedulesDeps } from './main';
 
@@ -14,7 +14,7 @@ function deps(overrides: Partial<SchedulesDeps> = {}) {
   return {
     now: () => new Date(FROM),
     config: FIXTURE_CONFIG,
-    base: (ref: string, env: string) => schedulesAt(ref, env, FIXTURE_BASE),
+    base: (ref: string, env: string) => configAt(ref, env, FIXTURE_BASE),
     writeFile: (file: string, text: string) => written.set(file, text),
     ...overrides,
     out,
@@ -60,7 +60,13 @@ describe('npm run schedules (command line)', () => {
   it('with --base prints the changes, and a bad base is one line on stderr with exit 2 and no report', () => {
     const same = deps();
     expect(schedulesMain(['--from', FROM, '--base', 'HEAD'], same)).toBe(0);
-    expect(same.out.stdout.slice(-2)).toEqual(['Changes against HEAD:', '  no schedule changes']);
+    expect(same.out.stdout.slice(-5)).toEqual([
+      'Changes against HEAD:',
+      '  no schedule changes',
+      '',
+      'Access changes against HEAD:',
+      '  no access changes',
+    ]);
 
     const bad = deps({
       base: (ref) => {

@@ -1,14 +1,9 @@
 import { parseArgs } from 'node:util';
-import {
-  ConfigError,
-  configFiles,
-  loadConfig,
-  type ConfigSources,
-  type ScheduledJobConfig,
-} from '../../lib/config';
+import { ConfigError, configFiles, loadConfig, type ConfigSources } from '../../lib/config';
 import { configWarnings } from '../../lib/config/warnings';
 import type { Output } from '../job/output';
-import { BaseError, schedulesAt } from './base';
+import { ACCESS_CHANGES, accessScope, accessSection, diffAccess } from './access';
+import { BaseError, configAt, type BaseRevision } from './base';
 import { diffSchedules } from './diff';
 import { costSection, pricesFor } from './cost';
 import { formatWeekdayZoned, jobState, peakSummary, scheduleTable, scheduleWarnings } from './report';
@@ -21,7 +16,8 @@ export const HELP = `${USAGE}
 
 The schedule report of an environment, offline from config: every job's next runs in its own
 zone, the busiest moment of the week against the vCPU quota, warnings, the monthly cost of
-each job, and with --base what a pull request changes, cost included.
+each job, who may do what in AWS (config/access.ts), and with --base what a pull request
+changes: schedules and cost, then which profiles and jobs gain or lose permissions.
 
   --env <name>       the environment, as in config/environments.ts (default: its default environment)
   --from <ISO time>  report from this time (default now)
@@ -36,8 +32,8 @@ export interface SchedulesDeps {
   readonly writeFile: (file: string, text: string) => void;
   /** The config directory read. @default configFiles (the shipped config/) */
   readonly config?: ConfigSources;
-  /** @default schedulesAt (git) */
-  readonly base?: (ref: string, environment: string) => ScheduledJobConfig[];
+  /** @default configAt (git) */
+  readonly base?: (ref: string, environment: string) => BaseRevision;
 }
 
 /** The schedule report; returns the exit code: 0 done, 2 bad arguments, config or --base. */
@@ -89,7 +85,7 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     const config = loadConfig(envName, sources);
     const { schedules, environment } = config;
     // Loaded before anything is printed: a bad --base is one line on stderr, not a half report.
-    const base = values.base === undefined ? undefined : (deps.base ?? schedulesAt)(values.base, envName);
+    const base = values.base === undefined ? undefined : (deps.base ?? configAt)(values.base, envName);
     const zone = environment.defaultTimezone;
     const off = schedules.filter((j) => !j.enabled);
     const paused = off.filter((j) => jobState(j) === 'paused').length;
@@ -108,12 +104,20 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     const year = from.getUTCFullYear();
     out.line();
     for (const line of costSection(schedules, environment.region, year)) out.line(line);
+    const scope = accessScope(environment);
+    out.line();
+    for (const line of accessSection(config, scope)) out.line(line);
     if (base && values.base !== undefined) {
       out.line();
       out.line(`Changes against ${values.base}:`);
       const prices = pricesFor(environment.region);
-      for (const line of diffSchedules(base, schedules, from, prices && { prices, year }))
+      for (const line of diffSchedules(base.schedules, schedules, from, prices && { prices, year }))
         out.line(`  ${line}`);
+      // A privilege change is shown as plainly as a cron change, and apart from it.
+      const access = diffAccess(base, config, scope);
+      out.line();
+      out.line(`${ACCESS_CHANGES} ${values.base}:`);
+      for (const line of access.length > 0 ? access : ['no access changes']) out.line(`  ${line}`);
     }
     if (values.html !== undefined) {
       deps.writeFile(values.html, timelineHtml(schedules, environment, from, { days }));

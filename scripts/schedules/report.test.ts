@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type ScheduledJobConfig } from '../../lib/config';
 import { scheduledJob } from '../../test/support/fixtures';
-import { BaseError, schedulesAt, schedulesFromSource } from './base';
+import { BaseError, configAt, configFromSources } from './base';
 import { diffSchedules } from './diff';
 import { crowdedMinutes, peakUsage, runsInDay, scheduleTable, scheduleWarnings, weekStart } from './report';
 import { FIXTURE_CONFIG } from '../../test/fixtures/config';
@@ -198,9 +198,9 @@ describe('diffSchedules', () => {
   });
 
   it('loads the schedules of a git revision through the same validation: HEAD against itself is no change', () => {
-    const head = schedulesAt('HEAD', 'sandbox', FIXTURE_BASE);
+    const head = configAt('HEAD', 'sandbox', FIXTURE_BASE).schedules;
     expect(head.map((j) => j.name)).toContain('nightly-sales-report');
-    expect(diffSchedules(head, schedulesAt('HEAD', 'sandbox', FIXTURE_BASE), FROM)).toEqual([
+    expect(diffSchedules(head, configAt('HEAD', 'sandbox', FIXTURE_BASE).schedules, FROM)).toEqual([
       'no schedule changes',
     ]);
   });
@@ -208,7 +208,7 @@ describe('diffSchedules', () => {
   it('refuses an unknown ref, a ref without the file, and an option posing as a ref, in one line', () => {
     const message = (ref: string) => {
       try {
-        schedulesAt(ref, 'sandbox');
+        configAt(ref, 'sandbox');
       } catch (error) {
         expect(error).toBeInstanceOf(BaseError);
         return (error as Error).message;
@@ -229,16 +229,16 @@ describe('diffSchedules', () => {
   it('reports a base file that does not validate, or does not load, in one line naming the job', () => {
     const source = (cron: string) =>
       `export const schedules = [{ name: 'old-job', description: 'd', owner: 'sre', cron: '${cron}', command: ['x'], timeout: '5m' }];`;
-    expect(schedulesFromSource(source('0 3 * * ? *'), 'main', 'sandbox').map((j) => j.cron)).toEqual([
-      '0 3 * * ? *',
-    ]);
-    expect(() => schedulesFromSource(source('0 3 * * *'), 'main', 'sandbox')).toThrow(
+    expect(
+      configFromSources({ schedules: source('0 3 * * ? *') }, 'main', 'sandbox').schedules.map((j) => j.cron),
+    ).toEqual(['0 3 * * ? *']);
+    expect(() => configFromSources({ schedules: source('0 3 * * *') }, 'main', 'sandbox')).toThrow(
       /^--base main: its config\/schedules\.ts does not validate for sandbox: old-job\.cron: "0 3 \* \* \*" has 5 fields[^\n]*$/,
     );
-    expect(() => schedulesFromSource('export const schedules = [', 'main', 'sandbox')).toThrow(
+    expect(() => configFromSources({ schedules: 'export const schedules = [' }, 'main', 'sandbox')).toThrow(
       /^--base main: its config\/schedules\.ts does not load: [^\n]+$/,
     );
-    expect(() => schedulesFromSource('export const jobs = [];', 'main', 'sandbox')).toThrow(
+    expect(() => configFromSources({ schedules: 'export const jobs = [];' }, 'main', 'sandbox')).toThrow(
       '--base main: its config/schedules.ts exports no "schedules" list',
     );
   });

@@ -1,5 +1,9 @@
 import { FIXTURE_CONFIG } from '../../test/fixtures/config';
 import type { BaseConfig } from './base';
 
-/** --base over the fixture config's schedules file, which operators' pull requests never change. */
-export const FIXTURE_BASE: BaseConfig = { file: 'test/fixtures/config/schedules.ts', config: FIXTURE_CONFIG };
+/** --base over the fixture config's files, which operators' pull requests never change. */
+export const FIXTURE_BASE: BaseConfig = {
+  file: 'test/fixtures/config/schedules.ts',
+  accessFile: 'test/fixtures/config/access.ts',
+  config: FIXTURE_CONFIG,
+};
