@@ -27,8 +27,8 @@ const WILDCARD = /[*?]/;
 function wildcardProblems(grant: Record<string, unknown>): { path: (string | number)[]; message: string }[] {
   if (typeof grant['reason'] === 'string') return [];
   const problems: { path: (string | number)[]; message: string }[] = [];
+  // `grant` names the kind, never a wildcard; `reason` is a string here only when absent.
   for (const [field, value] of Object.entries(grant)) {
-    if (field === 'reason' || field === 'grant') continue;
     const values = Array.isArray(value) ? value : [value];
     values.forEach((v, index) => {
       if (typeof v === 'string' && WILDCARD.test(v)) {
@@ -104,7 +104,7 @@ export interface AccessContext extends EntriesContext {
 }
 
 /** A policy's size as IAM counts it: its JSON without whitespace. */
-function policyChars(profile: AccessProfileConfig, scope: AccessScope): number {
+export function policyChars(profile: AccessProfileConfig, scope: AccessScope): number {
   const statements = profileStatements(profile.grants, scope).map((s) => ({
     Effect: 'Allow',
     Action: s.actions,

@@ -14,7 +14,8 @@ import {
   writeBucket,
   writeTable,
 } from '../../lib/config/access-grants';
-import { MAX_MANAGED_POLICY_CHARS } from '../../lib/config/access-schema';
+import { MAX_MANAGED_POLICY_CHARS, policyChars } from '../../lib/config/access-schema';
+import { ConfigError } from '../../lib/config/config-error';
 import { FIXTURE_CONFIG } from '../fixtures/config';
 import { problemsOf } from '../support/config-problems';
 import { jobInput } from '../support/fixtures';
@@ -109,6 +110,30 @@ describe('config/access.ts', () => {
 
   describe('refuses a name that is not one, saying what it should be', () => {
     it.for([
+      [
+        readBucket({ bucket: 'acme_reports' }),
+        'grants.0.bucket: "acme_reports" is not an S3 bucket name, e.g. "acme-reports"',
+      ],
+      [
+        { grant: 'readBucket', bucket: 42 },
+        'grants.0.bucket: must be a string: an S3 bucket name, e.g. "acme-reports"',
+      ],
+      [
+        { grant: 'readBucket', bucket: 'acme', prefix: 7 },
+        'grants.0.prefix: must be a key prefix such as "daily/"',
+      ],
+      [
+        writeBucket({ bucket: 'acme', account: 'x123456789012' }),
+        'grants.0.account: must be the 12-digit id',
+      ],
+      [
+        writeBucket({ bucket: 'acme', account: '1234567890123' }),
+        'grants.0.account: must be the 12-digit id',
+      ],
+      [
+        consumeQueue({ queue: 'a queue' }),
+        'grants.0.queue: "a queue" is not an SQS queue name or its ARN, e.g. "partner-exports"',
+      ],
       [
         readBucket({ bucket: 'Acme_Reports' }),
         'grants.0.bucket: "Acme_Reports" is not an S3 bucket name, e.g. "acme-reports"',
@@ -235,6 +260,19 @@ describe('config/access.ts', () => {
   });
 
   describe('profiles', () => {
+    it('say what is wrong with a field of the wrong type', () => {
+      expect(problems([profile('readTable' as unknown as unknown[], { description: 42, owner: 7 })])).toEqual(
+        [
+          'exports.description: must be a string, got a number: one line saying what jobs with this profile may do',
+          'exports.owner: must be a string, got a number: the team that reviews changes to this profile, e.g. "sre"',
+          'exports.grants: must be a list, got a string: the grants, e.g. [readBucket({ bucket: "acme-reports" })]',
+        ],
+      );
+      expect(problems([profile([readTable({ table: 'ledger' })], { owner: 'data platform' })])).toEqual([
+        'exports.owner: must be a team slug such as "sre" or "data-platform"',
+      ]);
+    });
+
     it('must have a description, an owning team and at least one grant', () => {
       expect(problems([profile([], { description: '', owner: 'Data Platform' })])).toEqual([
         'exports.description: is empty: say in one line what jobs with this profile may do',
@@ -268,6 +306,38 @@ describe('config/access.ts', () => {
       expect([table('sandbox'), table('production')]).toEqual(['ledger', 'ledger-production']);
       expect(problems([{ ...exports, overrides: { prod: {} } }])).toEqual([
         'exports.overrides.prod: no such environment; use one of sandbox, staging, production',
+      ]);
+    });
+
+    it('are measured as IAM measures the policy: its JSON without whitespace', () => {
+      const [ledger] = load([profile([readBucket({ bucket: 'acme', prefix: 'ledger/' })])]).access.slice(-1);
+      const scope = {
+        environment: 'sandbox',
+        account: '111111111111',
+        region: 'ap-northeast-1',
+        partition: 'aws',
+      };
+      expect(policyChars(ledger!, scope)).toBe(
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::acme/ledger/*"],"Condition":{"StringEquals":{"aws:ResourceAccount":"111111111111"}}},{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::acme"],"Condition":{"StringEquals":{"aws:ResourceAccount":"111111111111"},"StringLike":{"s3:prefix":["ledger/*"]}}}]}'
+          .length,
+      );
+    });
+
+    it('may fill a managed policy to the last character, and not one more', () => {
+      const key = (n: number) =>
+        profile([
+          statement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::acme/${'k'.repeat(n)}`] }),
+        ]);
+      const scope = {
+        environment: 'sandbox',
+        account: '111111111111',
+        region: 'ap-northeast-1',
+        partition: 'aws',
+      };
+      const room = MAX_MANAGED_POLICY_CHARS - policyChars(load([key(1)]).access.at(-1)!, scope) + 1;
+      expect(load([key(room)]).access.at(-1)!.name).toBe('exports');
+      expect(problems([key(room + 1)])).toEqual([
+        `exports.grants: make a policy of ${MAX_MANAGED_POLICY_CHARS + 1} characters, more than the ${MAX_MANAGED_POLICY_CHARS} IAM takes in a managed policy: split the profile in two`,
       ]);
     });
 
@@ -308,14 +378,32 @@ describe('config/access.ts', () => {
     });
 
     it('puts each problem in the file to edit', () => {
-      try {
-        loadConfig('sandbox', withProfiles([], { schedules: [{ ...jobInput, access: 'nobody' }] }));
-        expect.unreachable();
-      } catch (error) {
-        expect((error as { files: { file: string }[] }).files.map((f) => f.file)).toEqual([
-          'config/schedules.ts',
-        ]);
-      }
+      const files = (sources: typeof FIXTURE_CONFIG) => {
+        try {
+          loadConfig('sandbox', sources);
+        } catch (error) {
+          if (error instanceof ConfigError) return error.files.map((f) => f.file);
+          throw error;
+        }
+        return [];
+      };
+      expect(files(withProfiles([], { schedules: [{ ...jobInput, access: 'nobody' }] }))).toEqual([
+        'config/schedules.ts',
+      ]);
+      const relay = (FIXTURE_CONFIG.workers as { name: string }[]).find(
+        (w) => w.name === 'order-events-relay',
+      );
+      expect(files(withProfiles([], { workers: [{ ...relay, access: 'nobody' }] }))).toEqual([
+        'config/workers.ts',
+      ]);
+      expect(files(withProfiles([], { workers: [] }))).toEqual(['config/access.ts']);
+      expect(files(withProfiles([profile([])]))).toEqual(['config/access.ts']);
+    });
+
+    it('a grant to a queue by name needs no worker of that name', () => {
+      const exports = profile([sendToQueue({ queue: 'exports' }), readTable({ table: 'ledger' })]);
+      const sources = { ...FIXTURE_CONFIG, access: [exports], schedules: [jobInput], workers: [] };
+      expect(loadConfig('sandbox', sources).access.map((p) => p.name)).toEqual(['exports']);
     });
 
     it('a job and a worker that name a profile carry it', () => {
