@@ -1,4 +1,6 @@
 import type { App } from 'aws-cdk-lib';
+import { readBucket, readTable, writeBucket } from '../lib/config/access-grants';
+import type { AccessProfileInput } from '../lib/config/access-schema';
 import type { ScheduledJobInput } from '../lib/config/schedule-schema';
 
 /** The context key that sets how many jobs the bench apps generate: `-c bench:jobs=300`. */
@@ -15,7 +17,26 @@ const CRONS = [
   '15 4 ? * SUN *',
 ];
 
-/** N realistic, valid jobs: a mix of schedules, sizes, policies and secrets. */
+/** Access profiles the generated jobs name: as many as a team of teams would keep. */
+export const BENCH_PROFILES = 10;
+
+/** The profiles of the bench app: readers and writers of a bucket prefix and a table each. */
+export function generatedProfiles(): AccessProfileInput[] {
+  return Array.from({ length: BENCH_PROFILES }, (_, i) => ({
+    name: `bench-profile-${i}`,
+    description: `Generated profile ${i}`,
+    owner: 'bench',
+    grants:
+      i % 2 === 0
+        ? [readBucket({ bucket: `bench-data-${i}`, prefix: 'in/' }), readTable({ table: `bench-table-${i}` })]
+        : [writeBucket({ bucket: `bench-data-${i}`, prefix: 'out/' })],
+  }));
+}
+
+/**
+ * N realistic, valid jobs: a mix of schedules, sizes, policies and secrets; two in three name
+ * one of the generated access profiles, as jobs that use AWS would.
+ */
 export function generatedJobs(n: number): ScheduledJobInput[] {
   return Array.from({ length: n }, (_, i) => ({
     name: `bench-job-${String(i).padStart(4, '0')}`,
@@ -32,6 +53,7 @@ export function generatedJobs(n: number): ScheduledJobInput[] {
     concurrency: (['forbid', 'replace', 'allow'] as const)[i % 3],
     retries: i % 3,
     ...(i % 10 === 0 ? { capacity: 'on-demand' as const } : {}),
+    ...(i % 3 === 2 ? {} : { access: `bench-profile-${i % BENCH_PROFILES}` }),
   }));
 }
 

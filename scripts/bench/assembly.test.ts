@@ -30,7 +30,10 @@ beforeAll(() => {
   });
   write('Jobs0.template.json', {
     Resources: Object.fromEntries(
-      Array.from({ length: 3 }, (_, i) => [`Job${i}`, { Type: 'AWS::ECS::TaskDefinition' }]),
+      Array.from({ length: 3 }, (_, i) => [
+        `Job${i}`,
+        { Type: i === 2 ? 'AWS::IAM::Role' : 'AWS::ECS::TaskDefinition' },
+      ]),
     ),
   });
   fs.mkdirSync(path.join(dir, 'asset.abc'));
@@ -44,6 +47,7 @@ describe('readAssembly', () => {
     const sizes = readAssembly(dir);
     expect(sizes.stacks).toBe(2);
     expect(sizes.resources).toBe(5);
+    expect(sizes.roles).toBe(1);
     expect(sizes.largestByResources).toMatchObject({ stack: 'Jobs0', resources: 3 });
     expect(sizes.largestByBytes.stack).toBe('Runner');
     expect(sizes.largestByBytes.bytes).toBe(fs.statSync(path.join(dir, 'Runner.template.json')).size);

@@ -12,6 +12,8 @@ export interface AssemblySizes {
   readonly stacks: number;
   /** Resources of all stacks together. */
   readonly resources: number;
+  /** IAM roles of all stacks together, to hold against the account's role quota. */
+  readonly roles: number;
   readonly largestByResources: TemplateSize;
   readonly largestByBytes: TemplateSize;
   /** Bytes of each Lambda function's bundled index.js, by construct path. */
@@ -36,9 +38,11 @@ export function readAssembly(dir: string): AssemblySizes {
 
   const sizes: TemplateSize[] = [];
   const bundles: Record<string, number> = {};
+  let roles = 0;
   for (const { stack, body } of templates) {
     const resources = (JSON.parse(body.toString('utf8')) as Template).Resources ?? {};
     sizes.push({ stack, resources: Object.keys(resources).length, bytes: body.length });
+    roles += Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Role').length;
     for (const [id, resource] of Object.entries(resources)) {
       const asset = resource.Metadata?.['aws:asset:path'];
       if (resource.Type !== 'AWS::Lambda::Function' || typeof asset !== 'string') continue;
@@ -54,6 +58,7 @@ export function readAssembly(dir: string): AssemblySizes {
   return {
     stacks: sizes.length,
     resources: sizes.reduce((sum, s) => sum + s.resources, 0),
+    roles,
     largestByResources: largest((s) => s.resources),
     largestByBytes: largest((s) => s.bytes),
     bundles,

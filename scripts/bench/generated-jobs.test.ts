@@ -1,7 +1,15 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { parseSchedules } from '../../lib/config/schedule-schema';
-import { benchJobCount, generatedJobs, JOBS_CONTEXT } from '../../bench/generated-jobs';
+import { loadConfig } from '../../lib/config';
+import { FIXTURE_CONFIG } from '../../test/fixtures/config';
+import {
+  BENCH_PROFILES,
+  benchJobCount,
+  generatedJobs,
+  generatedProfiles,
+  JOBS_CONTEXT,
+} from '../../bench/generated-jobs';
 
 describe('generatedJobs', () => {
   it('passes config validation at the largest count the bench runs', () => {
@@ -13,6 +21,20 @@ describe('generatedJobs', () => {
     });
     expect(jobs).toHaveLength(1000);
     expect(new Set(jobs.map((j) => j.name)).size).toBe(1000);
+  });
+
+  it('names the generated access profiles, which validate with them', () => {
+    const config = loadConfig('sandbox', {
+      ...FIXTURE_CONFIG,
+      schedules: generatedJobs(300),
+      workers: [], // a fixture worker names a fixture profile
+      access: generatedProfiles(),
+    });
+    expect(config.access).toHaveLength(BENCH_PROFILES);
+    expect(config.schedules.filter((j) => j.access !== undefined)).toHaveLength(200);
+    expect(new Set(config.schedules.map((j) => j.access))).toEqual(
+      new Set([undefined, ...config.access.map((p) => p.name)]),
+    );
   });
 
   it('mixes sizes, secrets and capacities as real jobs do', () => {

@@ -8,6 +8,7 @@ function assembly(resources: number, largest = 300, bytes = 200_000): AssemblySi
   return {
     stacks: 5,
     resources,
+    roles: Math.round(resources / 10),
     largestByResources: { stack: 'Jobs0', resources: largest, bytes },
     largestByBytes: { stack: 'Jobs0', resources: largest, bytes },
     bundles: { 'JobRunner/Runner/Lease/Function': 51_234 },
@@ -118,8 +119,8 @@ describe('formatReport', () => {
     expect(text).toMatch(/^wall +10\.00 +5\.00 +8\.00 +25\.00$/m);
   });
 
-  it('shows the templates once for the peer with and without cdk-nag', () => {
-    expect(text).toMatch(/^peer, peer\+nag +30 +5 +310 +9\.00 +300 Jobs0 +200000 Jobs0 +565 +yes$/m);
+  it('shows the templates once for the peer with and without cdk-nag, with its IAM roles', () => {
+    expect(text).toMatch(/^peer, peer\+nag +30 +5 +310 +9\.00 +31 +300 Jobs0 +200000 Jobs0 +565 +yes$/m);
     expect(text).not.toMatch(/^peer\+nag +30 +5 /m);
   });
 

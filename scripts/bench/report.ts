@@ -20,6 +20,8 @@ export interface ResultRow {
   readonly resources: number;
   /** What the jobs add, per job: (resources - resources of the same app with 0 jobs) / jobs. */
   readonly resourcesPerJob?: number;
+  /** IAM roles the app creates in the environment's account (the peer: one per job and more). */
+  readonly iamRoles: number;
   readonly largestTemplate: { readonly byResources: TemplateSize; readonly byBytes: TemplateSize };
   /** Every template within CloudFormation's 500 resources and 1 MB. */
   readonly withinLimits: boolean;
@@ -28,6 +30,12 @@ export interface ResultRow {
   /** Wall time against other rows, by their key (`peer@30`); above 1: this row is slower. */
   readonly vs: Readonly<Record<string, Ratio>>;
 }
+
+/**
+ * IAM roles an account may hold by default ("IAM and AWS STS quotas": 1,000, adjustable to
+ * 5,000). Every role of every app in the account counts, and CDK's bootstrap takes 5.
+ */
+export const IAM_ROLE_QUOTA = 1000;
 
 const APP_ORDER: readonly BenchApp[] = ['ours', 'peer', 'peer+nag'];
 const key = (app: BenchApp, jobs: number) => `${app}@${jobs}`;
@@ -95,6 +103,7 @@ export function summarize(measurements: readonly Measurement[], compare: number)
       stacks: assembly.stacks,
       resources: assembly.resources,
       resourcesPerJob: base === undefined ? undefined : round2((assembly.resources - base) / jobs),
+      iamRoles: assembly.roles,
       largestTemplate: { byResources: assembly.largestByResources, byBytes: assembly.largestByBytes },
       withinLimits:
         assembly.largestByResources.resources <= MAX_RESOURCES &&
@@ -137,7 +146,7 @@ export function formatReport(rows: readonly ResultRow[]): string[] {
         String(r.peakRssMiB.app?.median ?? ''),
         String(r.peakRssMiB.cli?.median ?? ''),
       ]),
-      { alignRight: [1, 2, 3, 4, 5, 6, 7] },
+      { alignRight: [1, 2, 3, 4, 5, 6, 7, 8] },
     ),
   );
 
@@ -184,6 +193,7 @@ export function formatReport(rows: readonly ResultRow[]): string[] {
         'stacks',
         'resources',
         'per job',
+        `IAM roles (of ${IAM_ROLE_QUOTA})`,
         'largest (res)',
         'largest (bytes)',
         'constructs',
@@ -197,12 +207,13 @@ export function formatReport(rows: readonly ResultRow[]): string[] {
           String(r.stacks),
           String(r.resources),
           r.resourcesPerJob === undefined ? '' : r.resourcesPerJob.toFixed(2),
+          String(r.iamRoles),
           `${r.largestTemplate.byResources.resources} ${r.largestTemplate.byResources.stack}`,
           `${r.largestTemplate.byBytes.bytes} ${r.largestTemplate.byBytes.stack}`,
           String(r.constructs ?? ''),
           r.withinLimits ? 'yes' : 'NO',
         ]),
-      { alignRight: [1, 2, 3, 4, 5, 6, 7] },
+      { alignRight: [1, 2, 3, 4, 5, 6, 7, 8] },
     ),
   );
 
