@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { Template } from 'aws-cdk-lib/assertions';
 import { ConfigError, configFiles, loadConfig } from '../lib/config';
+import { accessScope } from '../lib/access/statements';
+import { AccessStack } from '../lib/stacks/access-stack';
+import { AccessProof } from './contract/iam/access-proof';
+import { IamWorld } from './contract/iam/policies';
+import { testApp } from './support/cdk-context';
 import { shippedApps, shippedResultFile, type ShippedApp, type ShippedResult } from './support/shipped';
 
 // The one test about the shipped config/ — what operators edit in pull requests — and so the
@@ -78,4 +84,25 @@ describe('the shipped config/', () => {
   it('synthesizes every environment once: on its own, or as a stage of the pipeline', () => {
     expect(apps.flatMap((a) => a.environments).sort()).toEqual([...environments].sort());
   });
+
+  it.for(environments)(
+    '%s: each access profile allows its grants and denies their neighbours (IAM simulation of its Access stack)',
+    async (environment, { skip }) => {
+      skip(loadProblems(environment).length > 0, 'config/ does not load (see above)');
+      const config = loadConfig(environment);
+      const app = testApp();
+      const env = { account: config.environment.account, region: config.environment.region };
+      const stack = new AccessStack(app, 'Access', {
+        env,
+        config: config.environment,
+        profiles: config.access,
+      });
+      const world = new IamWorld([
+        { path: 'Access', stackName: stack.stackName, ...env, template: Template.fromStack(stack).toJSON() },
+      ]);
+      const proof = new AccessProof(world, accessScope(config.environment));
+      const findings = (await Promise.all(config.access.map((profile) => proof.findings(profile)))).flat();
+      expect(findings, `config/access.ts grants other than it says in ${environment}; fix`).toEqual([]);
+    },
+  );
 });

@@ -17,6 +17,20 @@ export function partitionOf(region: string): string {
   return 'aws';
 }
 
+/** The scope of an environment's profiles: its name, account and region. */
+export function accessScope(environment: {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+}): AccessScope {
+  return {
+    environment: environment.name,
+    account: environment.account,
+    region: environment.region,
+    partition: partitionOf(environment.region),
+  };
+}
+
 /** One IAM statement of a profile, with the account whose resource policy must also allow it. */
 export interface AccessStatement {
   readonly actions: readonly string[];

@@ -2,7 +2,7 @@ import * as accessFile from '../../config/access';
 import * as environmentsFile from '../../config/environments';
 import * as schedulesFile from '../../config/schedules';
 import * as workersFile from '../../config/workers';
-import { partitionOf } from '../access/statements';
+import { accessScope } from '../access/statements';
 import { accessReferenceProblems, parseAccessProfiles, type AccessProfileConfig } from './access-schema';
 import { ConfigError } from './config-error';
 import { parseEnvironments, selectEnvironment, type EnvironmentConfig } from './environment-schema';
@@ -91,12 +91,7 @@ export function loadConfig(envName: string, sources: ConfigSources = configFiles
       parseAccessProfiles(sources.access ?? [], {
         environment: envName,
         knownEnvironments,
-        scope: {
-          environment: envName,
-          account: environment.account,
-          region: environment.region,
-          partition: partitionOf(environment.region),
-        },
+        scope: accessScope(environment),
       }),
     );
   if (access && schedules && workers) {

@@ -1,6 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { partitionOf } from '../access/statements';
+import { accessScope } from '../access/statements';
 import type { AccessProfileConfig, EnvironmentConfig } from '../config';
 import { buildEntry } from '../config/config-error';
 import { AccessProfile } from '../constructs/access-profile';
@@ -22,12 +22,7 @@ export class AccessStack extends Stack {
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const accessScope = {
-      environment: config.name,
-      account: config.account,
-      region: config.region,
-      partition: partitionOf(config.region),
-    };
+    const grantsScope = accessScope(config);
     this.profiles = new Map(
       props.profiles.map((profile) => [
         profile.name,
@@ -35,7 +30,7 @@ export class AccessStack extends Stack {
           'config/access.ts',
           'profile',
           profile.name,
-          () => new AccessProfile(this, profile.name, { profile, scope: accessScope }),
+          () => new AccessProfile(this, profile.name, { profile, scope: grantsScope }),
         ),
       ]),
     );

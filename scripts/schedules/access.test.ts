@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, type AccessProfileConfig } from '../../lib/config';
 import { readTable, writeBucket, writeTable, type Grant } from '../../lib/config/access-grants';
 import { FIXTURE_CONFIG } from '../../test/fixtures/config';
-import { accessScope, accessSection, diffAccess, type AccessView } from './access';
+import { accessScope } from '../../lib/access/statements';
+import { accessSection, diffAccess, type AccessView } from './access';
 
 const config = loadConfig('sandbox', FIXTURE_CONFIG);
 const scope = accessScope(config.environment);

@@ -1,11 +1,10 @@
 import {
   crossAccountStatements,
-  partitionOf,
   permissionLines,
   profileStatements,
   type AccessScope,
 } from '../../lib/access/statements';
-import type { AccessProfileConfig, EnvironmentConfig, ScheduledJobConfig } from '../../lib/config';
+import type { AccessProfileConfig, ScheduledJobConfig } from '../../lib/config';
 import { accessNames } from '../../lib/schedule/naming';
 
 /** Heads the access diff; the review comment lifts what follows it (scripts/review/comment.ts). */
@@ -15,15 +14,6 @@ export const ACCESS_CHANGES = 'Access changes against';
 export interface AccessView {
   readonly schedules: readonly Pick<ScheduledJobConfig, 'name' | 'access'>[];
   readonly access: readonly AccessProfileConfig[];
-}
-
-export function accessScope(environment: EnvironmentConfig): AccessScope {
-  return {
-    environment: environment.name,
-    account: environment.account,
-    region: environment.region,
-    partition: partitionOf(environment.region),
-  };
 }
 
 function permissionsOf(view: AccessView, scope: AccessScope): Map<string, string[]> {

@@ -1,99 +1,27 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  crossAccountStatements,
-  partitionOf,
-  profileStatements,
-  type AccessScope,
-} from '../../lib/access/statements';
-import { loadConfig, type AccessProfileConfig } from '../../lib/config';
+import { accessScope } from '../../lib/access/statements';
+import { loadConfig } from '../../lib/config';
 import { accessNames } from '../../lib/schedule/naming';
 import { FIXTURE_CONFIG } from '../fixtures/config';
+import { elsewhere, profileProbes } from './iam/access-probes';
+import { AccessProof } from './iam/access-proof';
 import type { JsonObject, StackTemplate } from './iam/cfn';
-import { ELSEWHERE, grantProbes, platformProbes, type Probe } from './iam/access-probes';
-import { IamWorld, type PolicyDocument } from './iam/policies';
+import { IamWorld } from './iam/policies';
 import { decide } from './iam/simulate';
 import { platformWorld } from './iam/worlds';
 
 /**
  * Access profiles (config/access.ts) as IAM will hold them: for every profile of the fixture,
  * each grant's calls are allowed and a sample of their neighbours denied, evaluated by
- * @cloud-copilot/iam-simulate over the synthesized Access stack (test/contract/iam/). The
- * probes come from the grants (test/contract/iam/access-probes.ts), so a new profile is
- * proven without a new test; the fixture's `every-grant` profile holds each kind of grant.
+ * @cloud-copilot/iam-simulate over the synthesized app (test/contract/iam/). The probes come
+ * from the grants (test/contract/iam/access-probes.ts), so a new profile is proven without a
+ * new test; the fixture's `every-grant` profile holds each kind of grant.
  */
 
 const ENVIRONMENT = 'sandbox';
 const config = loadConfig(ENVIRONMENT, FIXTURE_CONFIG);
-const scope: AccessScope = {
-  environment: ENVIRONMENT,
-  account: config.environment.account,
-  region: config.environment.region,
-  partition: partitionOf(config.environment.region),
-};
+const scope = accessScope(config.environment);
 const names = accessNames(ENVIRONMENT);
-const roleArn = (profile: string) =>
-  `arn:${scope.partition}:iam::${scope.account}:role/${names.role(profile)}`;
-
-const accountOf = (probe: Probe) => probe.resourceAccount ?? probe.resource.split(':')[4] ?? '';
-
-/**
- * The policy of a resource in another account, which our templates cannot hold. A call that
- * must be allowed gets what `cdk synth` prints for that account to add, proving the printed
- * statement is enough. A call that must be denied gets a policy open to the role, as
- * generous as that account could be: our own policy alone must deny it.
- */
-function theirPolicy(profile: AccessProfileConfig, probe: Probe): PolicyDocument | undefined {
-  const account = accountOf(probe);
-  if (account === '' || account === scope.account) return undefined;
-  if (probe.expect === 'Allowed') {
-    const printed = crossAccountStatements(
-      profileStatements(profile.grants, scope),
-      roleArn(profile.name),
-      'Probe',
-    ).filter((s) => s.account === account);
-    return { Version: '2012-10-17', Statement: printed.map((s) => s.statement as unknown as JsonObject) };
-  }
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: roleArn(profile.name) }, Action: '*', Resource: '*' }],
-  };
-}
-
-const probesOf = (profile: AccessProfileConfig): Probe[] => [
-  ...profile.grants.flatMap((grant) => grantProbes(grant, scope)),
-  ...platformProbes(scope),
-];
-
-async function verdictOf(world: IamWorld, principal: string, profile: AccessProfileConfig, probe: Probe) {
-  const resourcePolicy = theirPolicy(profile, probe);
-  return decide(
-    world,
-    {
-      principal,
-      action: probe.action,
-      resource: probe.resource,
-      ...(probe.context ? { context: probe.context } : {}),
-      ...(probe.resourceAccount ? { resourceAccount: probe.resourceAccount } : {}),
-      ...(resourcePolicy ? { resourcePolicy } : {}),
-    },
-    { implied: false },
-  );
-}
-
-/** The probes of `profile` whose verdict in `world` is not the expected one; stops at `limit`. */
-async function findings(world: IamWorld, profile: AccessProfileConfig, limit = Infinity): Promise<string[]> {
-  const found: string[] = [];
-  for (const probe of probesOf(profile)) {
-    const decision = await verdictOf(world, names.role(profile.name), profile, probe);
-    if (decision.verdict !== probe.expect) {
-      found.push(
-        `${decision.verdict}, expected ${probe.expect}: ${probe.action} ${probe.resource} (${probe.why})`,
-      );
-      if (found.length >= limit) break;
-    }
-  }
-  return found;
-}
 
 /** A copy of the synthesized stacks with one statement of a profile's policy changed. */
 function widened(
@@ -121,9 +49,12 @@ function managedPolicy(stacks: readonly StackTemplate[], profile: string): JsonO
 }
 
 let world: IamWorld;
+let proof: AccessProof;
 beforeAll(() => {
   world = platformWorld(ENVIRONMENT);
+  proof = new AccessProof(world, scope);
 });
+const probesOf = (profile: (typeof config.access)[number]) => profileProbes(profile, scope);
 
 describe('access profiles, sandbox: each grant allowed, its neighbours denied', () => {
   it('covers every kind of grant', () => {
@@ -150,7 +81,7 @@ describe('access profiles, sandbox: each grant allowed, its neighbours denied', 
     describe(`profile ${profile.name} (${names.role(profile.name)})`, () => {
       for (const probe of probesOf(profile)) {
         it(`${probe.expect}: ${probe.action} ${probe.resource} — ${probe.why}`, async () => {
-          const decision = await verdictOf(world, names.role(profile.name), profile, probe);
+          const decision = await proof.verdict(profile, probe);
           expect(decision.verdict, decision.explanation).toBe(probe.expect);
         });
       }
@@ -167,7 +98,7 @@ describe('a job without a profile can call nothing', () => {
   it(`is denied all ${everything.length} calls the profiles allow`, async () => {
     const allowed: string[] = [];
     for (const { profile, probe } of everything) {
-      const decision = await verdictOf(world, `${ENVIRONMENT}-job-task-0`, profile, probe);
+      const decision = await proof.verdict(profile, probe, `${ENVIRONMENT}-job-task-0`);
       if (decision.verdict !== 'ImplicitlyDenied') allowed.push(`${probe.action} ${probe.resource}`);
     }
     expect(allowed).toEqual([]);
@@ -177,7 +108,8 @@ describe('a job without a profile can call nothing', () => {
 describe('another account', () => {
   const profile = config.access.find((p) => p.name === 'every-grant')!;
   const foreign = probesOf(profile).filter(
-    (p) => p.expect === 'Allowed' && ![scope.account, ELSEWHERE, ''].includes(accountOf(p)),
+    (p) =>
+      p.expect === 'Allowed' && ![scope.account, elsewhere(scope), ''].includes(AccessProof.accountOf(p)),
   );
 
   it('the fixture writes to a bucket of another account, with its key', () => {
@@ -219,7 +151,10 @@ describe('a widened profile fails the proof', () => {
         ];
         if (statement.Resource !== '*') variants.push(['Resource "*"', (s) => ({ ...s, Resource: '*' })]);
         for (const [label, change] of variants) {
-          const found = await findings(widened(platformStacks(), profile.name, index, change), profile, 1);
+          const found = await new AccessProof(
+            widened(platformStacks(), profile.name, index, change),
+            scope,
+          ).findings(profile, 1);
           if (found.length === 0)
             unnoticed.push(`statement ${index} with ${label}: ${JSON.stringify(statement)}`);
         }
@@ -232,7 +167,7 @@ describe('a widened profile fails the proof', () => {
   }
 
   it('and the profiles as synthesized pass it', async () => {
-    for (const profile of config.access) expect(await findings(world, profile), profile.name).toEqual([]);
+    for (const profile of config.access) expect(await proof.findings(profile), profile.name).toEqual([]);
   });
 });
 

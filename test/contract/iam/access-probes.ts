@@ -1,4 +1,5 @@
 import type { AccessScope } from '../../../lib/access/statements';
+import type { AccessProfileConfig } from '../../../lib/config';
 import type { Grant } from '../../../lib/config/access-grants';
 import { jobNames, workerQueueNames } from '../../../lib/schedule/naming';
 import type { Verdict } from './simulate';
@@ -20,8 +21,12 @@ export interface Probe {
   readonly resourceAccount?: string;
 }
 
-/** An account no environment uses: "the same name, elsewhere". */
-export const ELSEWHERE = '222222222222';
+/**
+ * Another account than the environment's, for "the same name, elsewhere": the staging
+ * account of the example config, or production's when the environment is staging.
+ */
+export const elsewhere = (scope: AccessScope) =>
+  scope.account === '222222222222' ? '333333333333' : '222222222222';
 
 const allow = (action: string, resource: string, why: string, more: Partial<Probe> = {}): Probe => ({
   action,
@@ -47,6 +52,7 @@ const inAccount = (arn: string, account: string) => {
 
 export function grantProbes(grant: Grant, scope: AccessScope): Probe[] {
   const { partition, region, account, environment } = scope;
+  const ELSEWHERE = elsewhere(scope);
   const arn = (service: string, resource: string, acct = account) =>
     `arn:${partition}:${service}:${region}:${acct}:${resource}`;
   const nameOrArn = (value: string, service: string, resource: (name: string) => string) =>
@@ -328,4 +334,9 @@ export function platformProbes(scope: AccessScope): Probe[] {
       context: { 'aws:ResourceAccount': account },
     }),
   ];
+}
+
+/** Every call that proves `profile`: its grants' and the platform's own denials. */
+export function profileProbes(profile: AccessProfileConfig, scope: AccessScope): Probe[] {
+  return [...profile.grants.flatMap((grant) => grantProbes(grant, scope)), ...platformProbes(scope)];
 }
