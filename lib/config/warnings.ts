@@ -7,6 +7,7 @@ import type { ScheduledJobConfig } from './schedule-schema';
 
 const SCHEDULES = 'config/schedules.ts';
 const WORKERS = 'config/workers.ts';
+const ACCESS = 'config/access.ts';
 
 /**
  * Things in a valid config that are probably not what the operator meant. `cdk synth` prints
@@ -28,7 +29,22 @@ export function configWarnings(config: PlatformConfig, now: Date = new Date()): 
       const w = imageTagWarning(worker.image, 'worker');
       return w ? [`${WORKERS}: ${worker.name}.${w}`] : [];
     }),
+    ...unusedProfileWarnings(config),
   ];
+}
+
+/**
+ * A profile no job or worker names still deploys a role and a policy: left over from a job
+ * that moved on, it is a grant nobody reviews any more.
+ */
+function unusedProfileWarnings(config: PlatformConfig): string[] {
+  const named = new Set([...config.schedules, ...config.workers].map((entry) => entry.access));
+  return config.access
+    .filter((profile) => !named.has(profile.name))
+    .map(
+      (profile) =>
+        `${ACCESS}: ${profile.name}: no job or worker names it, yet it deploys a role and a policy; remove it, or name it with access: '${profile.name}'`,
+    );
 }
 
 /** AWS counts day-of-week 1 = SUN; crontab habit reads `1-5` as MON-FRI, AWS as SUN-THU. */

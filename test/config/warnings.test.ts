@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configFiles, loadConfig } from '../../lib/config';
+import { readTable } from '../../lib/config/access-grants';
 import { configWarnings } from '../../lib/config/warnings';
 import { jobInput } from '../support/fixtures';
 
@@ -14,12 +15,13 @@ const worker = {
   visibilityTimeout: '2m',
 };
 
-const warningsOf = (schedules: object[], workers: object[] = []) =>
+const warningsOf = (schedules: object[], workers: object[] = [], access: object[] = []) =>
   configWarnings(
     loadConfig('sandbox', {
       ...configFiles,
       schedules: schedules.map((job) => ({ ...jobInput, ...job })),
       workers,
+      access,
     }),
     NOW,
   );
@@ -97,5 +99,20 @@ describe('configWarnings', () => {
         (w) => w.split(':')[1],
       ),
     ).toEqual([' nightly-report.cron', ' nightly-report.cron', ' nightly-report.image.tag']);
+  });
+
+  it('warns of an access profile that no job or worker names', () => {
+    const profile = (name: string) => ({
+      name,
+      description: 'Reads the ledger',
+      owner: 'sre',
+      grants: [readTable({ table: 'ledger' })],
+    });
+    const profiles = [profile('job-reader'), profile('worker-reader'), profile('left-over')];
+    expect(
+      warningsOf([{ access: 'job-reader' }], [{ ...worker, access: 'worker-reader' }], profiles),
+    ).toEqual([
+      "config/access.ts: left-over: no job or worker names it, yet it deploys a role and a policy; remove it, or name it with access: 'left-over'",
+    ]);
   });
 });
