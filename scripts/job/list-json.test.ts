@@ -18,6 +18,7 @@ describe('npm run job -- list --json', () => {
         scheduledJob({ name: 'old-sync', enabled: false, disabledReason: 'replaced by CDC' }),
       ],
       workers: [],
+      access: [],
     } as unknown as PlatformConfig;
     const out = captureOutput();
     listJobs(config, new Date('2026-11-24T01:00:00Z'), out, { json: true });
@@ -53,6 +54,7 @@ describe('npm run job -- list --json', () => {
         scheduledJob({ enabled: false, disabledReason: 'partner migration', disabledUntil: '2026-11-01' }),
       ],
       workers: [],
+      access: [],
     } as unknown as PlatformConfig;
     const out = captureOutput();
     listJobs(config, new Date('2026-11-24T01:00:00Z'), out, { json: true });
