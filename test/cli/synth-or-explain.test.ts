@@ -48,6 +48,7 @@ describe('synthOrExplain', () => {
       ...configFiles,
       schedules: [{ ...jobInput, cron: '30 2 * * ? *', timezone: 'Europe/Berlin' }],
       workers: [],
+      access: [],
     };
     const configs = [loadConfig('staging', sources), loadConfig('production', sources)];
     expect(synthOrExplain(() => ({ app, configs }), out.stderr)).toBe(0);
