@@ -54,7 +54,7 @@ export async function notify(notice: Notice, deps: NotifyDeps): Promise<Outcome>
       if (!job || !slot) {
         await deps.slack.post(
           catalog.environment.channel,
-          missedMessage(detail, { environment, job: facts('', catalog), count: 1 }),
+          missedMessage(detail, { environment, job: environmentFacts(catalog), count: 1 }),
         );
         return 'posted';
       }
@@ -76,15 +76,18 @@ export async function notify(notice: Notice, deps: NotifyDeps): Promise<Outcome>
 
 /** A job the catalog does not know (deleted since, or renamed) still gets its message, in the environment's channel. */
 function facts(job: string, catalog: NotifierCatalog): CatalogJob {
-  return (
-    catalog.jobs[job] ?? {
-      channel: catalog.environment.channel,
-      timezone: catalog.environment.timezone,
-      retries: 0,
-      timeoutSeconds: 0,
-      notifySkipped: false,
-    }
-  );
+  return catalog.jobs[job] ?? environmentFacts(catalog);
+}
+
+/** What the message of no particular job goes by: the environment's channel and zone. */
+function environmentFacts(catalog: NotifierCatalog): CatalogJob {
+  return {
+    channel: catalog.environment.channel,
+    timezone: catalog.environment.timezone,
+    retries: 0,
+    timeoutSeconds: 0,
+    notifySkipped: false,
+  };
 }
 
 async function incident(
