@@ -83,8 +83,9 @@ function queueHolds(...messages: Message[]) {
   sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: messages }).resolves({ Messages: [] });
 }
 
-const run = (alerted = new Set<string>()) =>
-  alertDeadLetters(catalog, {
+/** One pass over the dead letters at 18:20Z, for `jobs` (the one-job catalog unless told). */
+const run = (alerted = new Set<string>(), jobs: typeof catalog = catalog) =>
+  alertDeadLetters(jobs, {
     ddb,
     sqs,
     events,
@@ -245,18 +246,6 @@ describe('alertDeadLetters', () => {
     scheduledJob(),
     scheduledJob({ name: 'etl-2-report', cron: '0 4 * * ? *' }),
   ]);
-  const runWith = (c: typeof catalog) =>
-    alertDeadLetters(c, {
-      ddb,
-      sqs,
-      events,
-      tableName: 'sandbox-batch-jobs',
-      eventBusName: 'sandbox-batch-jobs',
-      queueUrl: QUEUE_URL,
-      now: () => new Date('2026-11-22T18:20:00Z'),
-      sleep: () => Promise.resolve(),
-      alerted: new Set<string>(),
-    });
 
   it('finds the job a readable body names, known or not', async () => {
     const body = (name: string) =>
@@ -265,7 +254,7 @@ describe('alertDeadLetters', () => {
       { MessageId: 'second', ReceiptHandle: 'r-1', Body: body('etl-2-report') },
       { MessageId: 'gone', ReceiptHandle: 'r-2', Body: body('deleted-job') },
     );
-    await runWith(twoJobs);
+    await run(new Set(), twoJobs);
     expect(details.map((d) => [d.job, d.timezone, d.expectedAt])).toEqual([
       ['etl-2-report', 'Asia/Tokyo', '2026-11-23 04:00 JST'],
       ['deleted-job', undefined, undefined],
@@ -283,7 +272,7 @@ describe('alertDeadLetters', () => {
           'arn:aws:scheduler:ap-northeast-1:111111111111:schedule/default/sandbox-etl-2-report-12',
       }),
     });
-    await runWith(twoJobs);
+    await run(new Set(), twoJobs);
     expect(details[0]!.job).toBe('etl-2-report');
   });
 
@@ -296,7 +285,7 @@ describe('alertDeadLetters', () => {
         SCHEDULE_ARN: 'arn:aws:scheduler:ap-northeast-1:111111111111:schedule/default/sandbox-etl-2-report',
       }),
     });
-    await runWith(twoJobs);
+    await run(new Set(), twoJobs);
     expect(details[0]).not.toHaveProperty('job');
   });
 
