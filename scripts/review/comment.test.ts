@@ -55,7 +55,7 @@ describe('the review comment of a pull request that changes access', () => {
       now: () => new Date('2026-11-22T00:00:00Z'),
       writeFile: () => undefined,
       config: head,
-      base: () => ({ schedules: [...base.schedules], access: base.access }),
+      base: () => ({ schedules: [...base.schedules], workers: base.workers, access: base.access }),
     });
     expect(code, out.stderr.join('\n')).toBe(0);
     return out.stdout.join('\n');

@@ -34,7 +34,7 @@ describe('the access section of the schedule report', () => {
   });
 
   it('says when no job names a profile, and when there are no profiles', () => {
-    expect(accessSection(view([reports], []), scope)[1]).toMatch(/: no job names it$/);
+    expect(accessSection(view([reports], []), scope)[1]).toMatch(/: no job or worker names it$/);
     expect(accessSection(view([], [['canary']]), scope).slice(0, 2)).toEqual([
       'Access (config/access.ts):',
       '  no profiles: no job can call AWS',
@@ -150,5 +150,20 @@ describe('access changes of a pull request', () => {
     const jobs: [string, string?][] = [['nightly-sales-report', 'reports-writer']];
     expect(diffAccess(view([reports], jobs), view([reports], jobs), scope)).toEqual([]);
     expect(diffAccess(view([reports], []), view([reports], jobs), scope)).toHaveLength(2);
+  });
+
+  it('a worker that starts naming a profile gains its permissions, named as a worker', () => {
+    const base: AccessView = { ...view([reports], []), workers: [{ name: 'order-events-relay' }] };
+    const head: AccessView = {
+      ...view([reports], []),
+      workers: [{ name: 'order-events-relay', access: 'reports-writer' }],
+    };
+    expect(diffAccess(base, head, scope)).toEqual([
+      '+ worker order-events-relay gains s3:AbortMultipartUpload on acme-reports/daily/* (profile reports-writer)',
+      '+ worker order-events-relay gains s3:PutObject on acme-reports/daily/* (profile reports-writer)',
+    ]);
+    expect(accessSection(head, scope)[1]).toBe(
+      '  reports-writer (owner data-platform), role sandbox-job-profile-reports-writer: workers order-events-relay',
+    );
   });
 });

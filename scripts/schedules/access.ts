@@ -4,16 +4,25 @@ import {
   profileStatements,
   type AccessScope,
 } from '../../lib/access/statements';
-import type { AccessProfileConfig, ScheduledJobConfig } from '../../lib/config';
+import type { AccessProfileConfig, ScheduledJobConfig, WorkerConfig } from '../../lib/config';
 import { accessNames } from '../../lib/schedule/naming';
 
 /** Heads the access diff; the review comment lifts what follows it (scripts/review/comment.ts). */
 export const ACCESS_CHANGES = 'Access changes against';
 
-/** What a revision says about access: its profiles and which job names which. */
+/** What a revision says about access: its profiles and which job and worker names which. */
 export interface AccessView {
   readonly schedules: readonly Pick<ScheduledJobConfig, 'name' | 'access'>[];
+  readonly workers?: readonly Pick<WorkerConfig, 'name' | 'access'>[];
   readonly access: readonly AccessProfileConfig[];
+}
+
+/** Who names profiles: jobs by their name, workers as `worker <name>`. */
+function users(view: AccessView): { label: string; access?: string | undefined }[] {
+  return [
+    ...view.schedules.map((j) => ({ label: j.name, access: j.access })),
+    ...(view.workers ?? []).map((w) => ({ label: `worker ${w.name}`, access: w.access })),
+  ];
 }
 
 function permissionsOf(view: AccessView, scope: AccessScope): Map<string, string[]> {
@@ -34,10 +43,15 @@ export function accessSection(view: AccessView, scope: AccessScope): string[] {
   const lines = ['Access (config/access.ts):'];
   if (view.access.length === 0) lines.push('  no profiles: no job can call AWS');
   for (const profile of view.access) {
-    const users = view.schedules.filter((j) => j.access === profile.name).map((j) => j.name);
+    const jobs = view.schedules.filter((j) => j.access === profile.name).map((j) => j.name);
+    const workers = (view.workers ?? []).filter((w) => w.access === profile.name).map((w) => w.name);
+    const named = [
+      ...(jobs.length > 0 ? [`jobs ${jobs.join(', ')}`] : []),
+      ...(workers.length > 0 ? [`workers ${workers.join(', ')}`] : []),
+    ];
     lines.push(
       `  ${profile.name} (owner ${profile.owner}), role ${accessNames(scope.environment).role(profile.name)}: ${
-        users.length > 0 ? `jobs ${users.join(', ')}` : 'no job names it'
+        named.length > 0 ? named.join('; ') : 'no job or worker names it'
       }`,
     );
     for (const permission of permissionLines(profileStatements(profile.grants, scope), scope))
@@ -61,8 +75,8 @@ export function accessSection(view: AccessView, scope: AccessScope): string[] {
 
 /**
  * What a pull request changes in who may do what, as plainly as a cron change: each profile
- * that adds or drops permissions, then each job that gains or loses them (by a profile's
- * change or by naming another profile). Empty when nothing changes.
+ * that adds or drops permissions, then each job and worker that gains or loses them (by a
+ * profile's change or by naming another profile). Empty when nothing changes.
  */
 export function diffAccess(base: AccessView, head: AccessView, scope: AccessScope): string[] {
   const before = permissionsOf(base, scope);
@@ -83,14 +97,14 @@ export function diffAccess(base: AccessView, head: AccessView, scope: AccessScop
   for (const profile of base.access.filter((p) => !after.has(p.name)))
     lines.push(`- profile ${profile.name} is removed`);
 
-  const baseJobs = new Map(base.schedules.map((j) => [j.name, j]));
-  for (const job of head.schedules) {
-    const old = baseJobs.get(job.name);
+  const baseUsers = new Map(users(base).map((u) => [u.label, u]));
+  for (const user of users(head)) {
+    const old = baseUsers.get(user.label);
     const was = old?.access === undefined ? [] : (before.get(old.access) ?? []);
-    const now = job.access === undefined ? [] : after.get(job.access)!;
+    const now = user.access === undefined ? [] : after.get(user.access)!;
     const via = (profile: string | undefined) => (profile === undefined ? '' : ` (profile ${profile})`);
-    for (const p of minus(now, was)) lines.push(`+ ${job.name} gains ${p}${via(job.access)}`);
-    for (const p of minus(was, now)) lines.push(`- ${job.name} loses ${p}${via(old?.access)}`);
+    for (const p of minus(now, was)) lines.push(`+ ${user.label} gains ${p}${via(user.access)}`);
+    for (const p of minus(was, now)) lines.push(`- ${user.label} loses ${p}${via(old?.access)}`);
   }
   return lines;
 }

@@ -9,6 +9,7 @@ import {
   type AccessProfileConfig,
   type ConfigSources,
   type ScheduledJobConfig,
+  type WorkerConfig,
 } from '../../lib/config';
 import * as accessGrants from '../../lib/config/access-grants';
 
@@ -23,36 +24,44 @@ export interface BaseConfig {
   readonly file: string;
   /** The access profiles file, from the repository root. */
   readonly accessFile: string;
-  /** Everything else (environments, workers) comes from here. */
+  /** The workers file, from the repository root. */
+  readonly workersFile: string;
+  /** Everything else (environments, tooling) comes from here. */
   readonly config: ConfigSources;
 }
 
-/** The shipped config: config/schedules.ts and config/access.ts, validated against config/. */
+/** The shipped config: config/{schedules,access,workers}.ts, validated against config/. */
 export const SHIPPED_BASE: BaseConfig = {
   file: 'config/schedules.ts',
   accessFile: 'config/access.ts',
+  workersFile: 'config/workers.ts',
   config: configFiles,
 };
 
-/** What a pull request is compared with: the base's jobs and access profiles. */
+/** What a pull request is compared with: the base's jobs, workers and access profiles. */
 export interface BaseRevision {
   readonly schedules: ScheduledJobConfig[];
+  readonly workers: readonly WorkerConfig[];
   readonly access: readonly AccessProfileConfig[];
 }
 
 /**
- * config/schedules.ts and config/access.ts as they were at `ref`, validated together for
- * `environment` with today's rules. A revision from before access profiles has none.
+ * config/schedules.ts, config/access.ts and config/workers.ts as they were at `ref`,
+ * validated together for `environment` with today's rules. A revision from before access
+ * profiles has none; one without a workers file, today's workers.
  */
 export function configAt(ref: string, environment: string, base: BaseConfig = SHIPPED_BASE): BaseRevision {
   const schedules = sourceAt(ref, base.file);
-  let access: string | undefined;
-  try {
-    access = sourceAt(ref, base.accessFile);
-  } catch (error) {
-    if (!(error instanceof BaseError) || !/has no /.test(error.message)) throw error;
-  }
-  return configFromSources({ schedules, access }, ref, environment, base);
+  const optional = (file: string): string | undefined => {
+    try {
+      return sourceAt(ref, file);
+    } catch (error) {
+      if (!(error instanceof BaseError) || !/has no /.test(error.message)) throw error;
+      return undefined;
+    }
+  };
+  const sources = { schedules, access: optional(base.accessFile), workers: optional(base.workersFile) };
+  return configFromSources(sources, ref, environment, base);
 }
 
 /** The text of config/schedules.ts at `ref`, telling an unknown ref from a ref without the file. */
@@ -109,19 +118,27 @@ function exportedList(source: string, ref: string, file: string, name: string): 
   return list;
 }
 
-/** One revision's schedules and access sources, validated together for `environment`. */
+/** One revision's schedules, access and workers sources, validated together for `environment`. */
 export function configFromSources(
-  sources: { readonly schedules: string; readonly access?: string | undefined },
+  sources: {
+    readonly schedules: string;
+    readonly access?: string | undefined;
+    readonly workers?: string | undefined;
+  },
   ref: string,
   environment: string,
-  { file, accessFile, config }: BaseConfig = SHIPPED_BASE,
+  { file, accessFile, workersFile, config }: BaseConfig = SHIPPED_BASE,
 ): BaseRevision {
   const schedules = exportedList(sources.schedules, ref, file, 'schedules');
   const access =
     sources.access === undefined ? [] : exportedList(sources.access, ref, accessFile, 'profiles');
+  const workers =
+    sources.workers === undefined
+      ? config.workers
+      : exportedList(sources.workers, ref, workersFile, 'workers');
   try {
-    const loaded = loadConfig(environment, { ...config, schedules, access });
-    return { schedules: [...loaded.schedules], access: loaded.access };
+    const loaded = loadConfig(environment, { ...config, schedules, access, workers });
+    return { schedules: [...loaded.schedules], workers: loaded.workers, access: loaded.access };
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new BaseError(

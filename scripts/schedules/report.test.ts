@@ -241,5 +241,20 @@ describe('diffSchedules', () => {
     expect(() => configFromSources({ schedules: 'export const jobs = [];' }, 'main', 'sandbox')).toThrow(
       '--base main: its config/schedules.ts exports no "schedules" list',
     );
+    // The base's workers and profiles are read too, and each file is named when it fails.
+    expect(() =>
+      configFromSources(
+        { schedules: source('0 3 * * ? *'), workers: "export const workers = [{ name: 'relay' }];" },
+        'main',
+        'sandbox',
+      ),
+    ).toThrow(/^--base main: its config\/workers\.ts does not validate for sandbox: relay\.description: /);
+    expect(
+      configFromSources(
+        { schedules: source('0 3 * * ? *'), workers: 'export const workers = [];' },
+        'main',
+        'sandbox',
+      ).workers,
+    ).toEqual([]);
   });
 });

@@ -5,5 +5,6 @@ import type { BaseConfig } from './base';
 export const FIXTURE_BASE: BaseConfig = {
   file: 'test/fixtures/config/schedules.ts',
   accessFile: 'test/fixtures/config/access.ts',
+  workersFile: 'test/fixtures/config/workers.ts',
   config: FIXTURE_CONFIG,
 };
