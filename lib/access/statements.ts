@@ -33,6 +33,8 @@ export function accessScope(environment: {
 
 /** One IAM statement of a profile, with the account whose resource policy must also allow it. */
 export interface AccessStatement {
+  /** Allow unless told: only the guard statements deny. */
+  readonly effect?: 'Deny';
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -56,6 +58,8 @@ export function grantStatements(grant: Grant, scope: AccessScope): AccessStateme
     value.startsWith('arn:') ? value : arn(service, resource(value));
   const owned = (statement: AccessStatement, resourceAccount: string): AccessStatement =>
     resourceAccount === account ? statement : { ...statement, owner: resourceAccount };
+  // The key is in the region of the bucket, queue or secret it encrypts, which is the region
+  // of the service endpoint that calls KMS on the job's behalf.
   const viaKey = (key: string | undefined, service: string, actions: string[]): AccessStatement[] =>
     key === undefined
       ? []
@@ -64,7 +68,9 @@ export function grantStatements(grant: Grant, scope: AccessScope): AccessStateme
             {
               actions,
               resources: [key],
-              conditions: { StringEquals: { 'kms:ViaService': `${service}.${region}.amazonaws.com` } },
+              conditions: {
+                StringEquals: { 'kms:ViaService': `${service}.${key.split(':')[3]}.amazonaws.com` },
+              },
             },
             accountOfArn(key),
           ),
@@ -118,6 +124,7 @@ export function grantStatements(grant: Grant, scope: AccessScope): AccessStateme
             {
               actions: [
                 'dynamodb:BatchWriteItem',
+                'dynamodb:ConditionCheckItem',
                 'dynamodb:DeleteItem',
                 'dynamodb:DescribeTable',
                 'dynamodb:PutItem',
@@ -237,6 +244,23 @@ export function grantStatements(grant: Grant, scope: AccessScope): AccessStateme
       return [owners.size === 1 ? { ...statement, owner: [...owners][0]! } : statement];
     }
   }
+}
+
+/**
+ * What every profile denies, whatever it grants: IAM and the organization (a role that can
+ * change policies can give itself anything), and taking another role of this account (the
+ * CDK bootstrap roles trust the account). A backstop under validation, which refuses such
+ * statements outright, for a wildcard action given with a reason.
+ */
+export function guardStatements(scope: AccessScope): AccessStatement[] {
+  return [
+    { effect: 'Deny', actions: ['iam:*', 'organizations:*'], resources: ['*'] },
+    {
+      effect: 'Deny',
+      actions: ['sts:AssumeRole'],
+      resources: [`arn:${scope.partition}:iam::${scope.account}:role/*`],
+    },
+  ];
 }
 
 /** A profile's statements, in the order its grants are written. */

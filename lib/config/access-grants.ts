@@ -11,6 +11,8 @@ import { z } from 'zod';
  */
 
 const ACCOUNT = /^\d{12}$/;
+/** Services no job may call: they change who may do what. */
+const FORBIDDEN_SERVICES = /^(iam|organizations):/;
 /** Any ARN; the grant kinds below say which service's. */
 const arnOf = (service: string, resource: string) =>
   new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
@@ -33,7 +35,7 @@ const name = (what: string, pattern: RegExp, example: string, arn?: RegExp) =>
 const kmsKey = () =>
   z
     .string()
-    .regex(arnOf('kms', 'key/[a-f0-9-]+'), {
+    .regex(arnOf('kms', 'key/(mrk-)?[a-f0-9-]+'), {
       error:
         'must be a KMS key ARN, e.g. "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-…" (not an alias)',
     })
@@ -113,7 +115,12 @@ export const grantSchemas = {
   readParameters: z.strictObject({
     grant: z.literal('readParameters'),
     /** One parameter (`/reports/config`) or, ending in `/`, every parameter under a path. */
-    parameter: name('an SSM parameter name starting with "/"', /^\/[a-zA-Z0-9_.*?/-]+$/, '/reports/config'),
+    // Every level named: "/" or "//" would be the whole parameter tree of the account.
+    parameter: name(
+      'an SSM parameter name starting with "/"',
+      /^(\/[a-zA-Z0-9_.*?-]+)+\/?$/,
+      '/reports/config',
+    ),
     reason,
   }),
   startAthenaQuery: z.strictObject({
@@ -142,9 +149,15 @@ export const grantSchemas = {
     grant: z.literal('statement'),
     actions: z
       .array(
-        z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, {
-          error: (iss) => `"${String(iss.input)}" is not an IAM action such as "s3:GetObject"`,
-        }),
+        z
+          .string()
+          .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, {
+            error: (iss) => `"${String(iss.input)}" is not an IAM action such as "s3:GetObject"`,
+          })
+          .refine((action) => !FORBIDDEN_SERVICES.test(action), {
+            error: (iss) =>
+              `"${String(iss.input)}" changes who may do what (IAM, the organization): no job may; ask the platform team`,
+          }),
       )
       .min(1, { error: 'is empty: list the actions' }),
     resources: z
@@ -154,7 +167,10 @@ export const grantSchemas = {
         }),
       )
       .min(1, { error: 'is empty: list the resources, as ARNs' }),
-    reason,
+    /** Always: a statement is IAM the helpers do not cover, and the reviewer weighs why. */
+    reason: z
+      .string({ error: 'is required: say why the job needs IAM no helper covers (the reviewer weighs it)' })
+      .min(10, { error: 'is too short to tell a reviewer why the job needs this: say why in a sentence' }),
   }),
 } as const;
 

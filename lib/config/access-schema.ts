@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { profileStatements, type AccessScope } from '../access/statements';
-import { accessNames } from '../schedule/naming';
+import { guardStatements, profileStatements, type AccessScope } from '../access/statements';
+import { accessNames, jobNames, workerQueueNames } from '../schedule/naming';
 import { grantSchemas, type Grant } from './access-grants';
 import { resourceName } from './common-schema';
 import { typeError } from './config-error';
@@ -105,8 +105,8 @@ export interface AccessContext extends EntriesContext {
 
 /** A policy's size as IAM counts it: its JSON without whitespace. */
 export function policyChars(profile: AccessProfileConfig, scope: AccessScope): number {
-  const statements = profileStatements(profile.grants, scope).map((s) => ({
-    Effect: 'Allow',
+  const statements = [...profileStatements(profile.grants, scope), ...guardStatements(scope)].map((s) => ({
+    Effect: s.effect ?? 'Allow',
     Action: s.actions,
     Resource: s.resources,
     ...(s.conditions ? { Condition: s.conditions } : {}),
@@ -148,6 +148,7 @@ export function accessReferenceProblems(
   profiles: readonly AccessProfileConfig[],
   users: { readonly file: string; readonly entries: readonly { name: string; access?: string }[] }[],
   workers: readonly string[],
+  environment: string,
 ): { file: string; problems: string[] }[] {
   const names = profiles.map((p) => p.name);
   const unknown = (value: string, known: readonly string[], file: string) => {
@@ -163,13 +164,49 @@ export function accessReferenceProblems(
       .map((e) => `${e.name}.access: ${unknown(e.access!, names, 'config/access.ts')}`),
   }));
   const grantProblems = profiles.flatMap((profile) =>
-    profile.grants.flatMap((grant, index) =>
-      grant.grant === 'sendToQueue' && grant.worker !== undefined && !workers.includes(grant.worker)
-        ? [`${profile.name}.grants.${index}.worker: ${unknown(grant.worker, workers, 'config/workers.ts')}`]
-        : [],
-    ),
+    profile.grants.flatMap((grant, index) => {
+      const where = `${profile.name}.grants.${index}`;
+      if (grant.grant === 'sendToQueue' && grant.worker !== undefined && !workers.includes(grant.worker))
+        return [`${where}.worker: ${unknown(grant.worker, workers, 'config/workers.ts')}`];
+      const platform = platformResource(grant, environment, workers);
+      return platform ? [`${where}.${platform}`] : [];
+    }),
   );
   return [...results, { file: 'config/access.ts', problems: grantProblems }].filter(
     (r) => r.problems.length > 0,
   );
+}
+
+/** The last part of a name or ARN: `table/x` → `x`, `arn:…:queue` → `queue`. */
+const baseName = (nameOrArn: string, separator: string) => nameOrArn.split(separator).pop()!;
+
+/**
+ * A grant on what the platform itself runs on: its run records, its job events, a worker's
+ * queue, its own secrets. A job holding it could forge outcomes, release leases, take a
+ * worker's messages or read the Slack token; nothing a job does needs it.
+ */
+function platformResource(grant: Grant, environment: string, workers: readonly string[]): string | undefined {
+  const names = jobNames(environment);
+  switch (grant.grant) {
+    case 'readTable':
+    case 'writeTable':
+      return baseName(grant.table, 'table/') === names.table
+        ? `table: "${grant.table}" holds the platform's leases and run records: no job may touch it (npm run job -- status reads runs)`
+        : undefined;
+    case 'putEvents':
+      return baseName(grant.bus, 'event-bus/') === names.eventBus
+        ? `bus: "${grant.bus}" carries the platform's job events: a job putting events there could forge a run's outcome`
+        : undefined;
+    case 'consumeQueue': {
+      const queue = baseName(grant.queue, ':');
+      const owner = workers.find((w) => Object.values(workerQueueNames(environment, w)).includes(queue));
+      return owner ? `queue: "${grant.queue}" is worker ${owner}'s: only the worker consumes it` : undefined;
+    }
+    case 'readSecret':
+      return baseName(grant.secret, ':secret:').startsWith('batch-platform/')
+        ? `secret: "${grant.secret}" is one of the platform's own secrets (batch-platform/…): no job may read them`
+        : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -102,6 +102,7 @@ export function loadConfig(envName: string, sources: ConfigSources = configFiles
         { file: 'config/workers.ts', entries: workers },
       ],
       workers.map((w) => w.name),
+      envName,
     );
     for (const { file, problems } of references) errors.push(new ConfigError(file, problems));
   }

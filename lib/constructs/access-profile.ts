@@ -1,7 +1,12 @@
 import { Annotations, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { crossAccountStatements, grantStatements, type AccessScope } from '../access/statements';
+import {
+  crossAccountStatements,
+  grantStatements,
+  guardStatements,
+  type AccessScope,
+} from '../access/statements';
 import type { AccessProfileConfig } from '../config';
 import type { Grant } from '../config/access-grants';
 import { accessNames } from '../schedule/naming';
@@ -54,15 +59,14 @@ export class AccessProfile extends Construct {
         0,
         1000,
       ),
-      statements: grants.flatMap(({ statements }) =>
-        statements.map(
-          (s) =>
-            new iam.PolicyStatement({
-              actions: [...s.actions],
-              resources: [...s.resources],
-              ...(s.conditions ? { conditions: s.conditions } : {}),
-            }),
-        ),
+      statements: [...grants.flatMap(({ statements }) => statements), ...guardStatements(props.scope)].map(
+        (s) =>
+          new iam.PolicyStatement({
+            effect: s.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+            actions: [...s.actions],
+            resources: [...s.resources],
+            ...(s.conditions ? { conditions: s.conditions } : {}),
+          }),
       ),
     });
     this.role = new iam.Role(this, 'Role', {

@@ -71,7 +71,7 @@ describe('the review comment of a pull request that changes access', () => {
       ),
     };
     const body = formatReviewComment({ ...inputs, schedules: scheduleReport(head) });
-    expect(body).toContain('**Access changes: 10** — who may do what in AWS changes with this pull request');
+    expect(body).toContain('**Access changes: 12** — who may do what in AWS changes with this pull request');
     expect(body).toContain(
       '~ profile catalogue-reader adds dynamodb:DeleteItem on dynamodb table/report-index',
     );

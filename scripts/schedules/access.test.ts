@@ -88,8 +88,8 @@ describe('access changes of a pull request', () => {
     expect(lines).toContain(
       '+ weekly-sales-report gains dynamodb:DeleteItem on dynamodb table/report-index (profile reports-writer)',
     );
-    expect(lines.filter((l) => l.startsWith('~ profile'))).toHaveLength(5);
-    expect(lines.filter((l) => l.startsWith('+ nightly-sales-report'))).toHaveLength(5);
+    expect(lines.filter((l) => l.startsWith('~ profile'))).toHaveLength(6);
+    expect(lines.filter((l) => l.startsWith('+ nightly-sales-report'))).toHaveLength(6);
     expect(lines.some((l) => l.includes('canary'))).toBe(false);
   });
 

@@ -4,6 +4,7 @@ import {
   accessScope,
   crossAccountStatements,
   grantStatements,
+  guardStatements,
   partitionOf,
   permissionLines,
   profileStatements,
@@ -92,6 +93,7 @@ describe('grantStatements', () => {
         {
           actions: [
             'dynamodb:BatchWriteItem',
+            'dynamodb:ConditionCheckItem',
             'dynamodb:DeleteItem',
             'dynamodb:DescribeTable',
             'dynamodb:PutItem',
@@ -260,6 +262,7 @@ describe('grantStatements', () => {
         grant: 'statement',
         actions: ['glue:GetTable'],
         resources: ['arn:aws:glue:ap-northeast-1:111111111111:catalog'],
+        reason: 'the job reads the catalog for its queries',
       },
       [{ actions: ['glue:GetTable'], resources: ['arn:aws:glue:ap-northeast-1:111111111111:catalog'] }],
     ],
@@ -269,6 +272,7 @@ describe('grantStatements', () => {
         grant: 'statement',
         actions: ['sqs:SendMessage'],
         resources: ['arn:aws:sqs:ap-northeast-1:999999999999:a', 'arn:aws:sqs:ap-northeast-1:999999999999:b'],
+        reason: 'the job reads the catalog for its queries',
       },
       [
         {
@@ -291,6 +295,7 @@ describe('grantStatements', () => {
         grant: 'statement',
         actions: ['sqs:SendMessage'],
         resources: ['arn:aws:sqs:ap-northeast-1:999999999999:a', 'arn:aws:sqs:ap-northeast-1:888888888888:b'],
+        reason: 'the job reads the catalog for its queries',
       },
       scope,
     );
@@ -314,6 +319,24 @@ describe('grantStatements', () => {
     ]);
     expect(grantStatements({ grant: 'readBucket', bucket: 'acme' }, china)[0]!.resources).toEqual([
       'arn:aws-cn:s3:::acme/*',
+    ]);
+  });
+});
+
+describe('keys and guards', () => {
+  it("conditions a key on the service endpoint of the key's own region", () => {
+    const key = 'arn:aws:kms:us-east-1:999999999999:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    const [, kms] = grantStatements(
+      { grant: 'consumeQueue', queue: 'arn:aws:sqs:us-east-1:999999999999:q', kmsKey: key },
+      scope,
+    );
+    expect(kms!.conditions).toEqual({ StringEquals: { 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' } });
+  });
+
+  it('denies IAM, the organization and the roles of this account to every profile', () => {
+    expect(guardStatements(scope)).toEqual([
+      { effect: 'Deny', actions: ['iam:*', 'organizations:*'], resources: ['*'] },
+      { effect: 'Deny', actions: ['sts:AssumeRole'], resources: ['arn:aws:iam::111111111111:role/*'] },
     ]);
   });
 });

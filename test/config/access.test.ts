@@ -85,6 +85,7 @@ describe('config/access.ts', () => {
         statement({
           actions: ['glue:GetTable'],
           resources: ['arn:aws:glue:ap-northeast-1:111111111111:catalog'],
+          reason: 'the job reads the catalog for its queries',
         }),
       ).grants,
     ).toEqual([
@@ -104,6 +105,7 @@ describe('config/access.ts', () => {
         grant: 'statement',
         actions: ['glue:GetTable'],
         resources: ['arn:aws:glue:ap-northeast-1:111111111111:catalog'],
+        reason: 'the job reads the catalog for its queries',
       },
     ]);
   });
@@ -181,19 +183,35 @@ describe('config/access.ts', () => {
         'grants.0.instances.0: "1db" is not an RDS instance identifier',
       ],
       [
-        statement({ actions: ['GetObject'], resources: ['arn:aws:s3:::a/b'] }),
+        statement({
+          actions: ['GetObject'],
+          resources: ['arn:aws:s3:::a/b'],
+          reason: 'the job reads the catalog for its queries',
+        }),
         'grants.0.actions.0: "GetObject" is not an IAM action such as "s3:GetObject"',
       ],
       [
-        statement({ actions: [], resources: ['arn:aws:s3:::a/b'] }),
+        statement({
+          actions: [],
+          resources: ['arn:aws:s3:::a/b'],
+          reason: 'the job reads the catalog for its queries',
+        }),
         'grants.0.actions: is empty: list the actions',
       ],
       [
-        statement({ actions: ['s3:GetObject'], resources: ['acme-exports'] }),
+        statement({
+          actions: ['s3:GetObject'],
+          resources: ['acme-exports'],
+          reason: 'the job reads the catalog for its queries',
+        }),
         'grants.0.resources.0: "acme-exports" is not an ARN',
       ],
       [
-        statement({ actions: ['s3:GetObject'], resources: [] }),
+        statement({
+          actions: ['s3:GetObject'],
+          resources: [],
+          reason: 'the job reads the catalog for its queries',
+        }),
         'grants.0.resources: is empty: list the resources, as ARNs',
       ],
     ] as const)('%o', ([grant, message]) => {
@@ -210,6 +228,60 @@ describe('config/access.ts', () => {
     expect(grantProblems('s3:GetObject')[0]).toMatch(
       /^exports\.grants\.0: must be a grant written with a helper/,
     );
+  });
+
+  it('refuses a statement that changes IAM or the organization, with or without a reason', () => {
+    const reason = 'the job rotates its own keys every night';
+    expect(
+      grantProblems(
+        statement({
+          actions: ['iam:PutRolePolicy', 'organizations:ListAccounts', 's3:GetObject'],
+          resources: ['*'],
+          reason,
+        }),
+      ),
+    ).toEqual([
+      'exports.grants.0.actions.0: "iam:PutRolePolicy" changes who may do what (IAM, the organization): no job may; ask the platform team',
+      'exports.grants.0.actions.1: "organizations:ListAccounts" changes who may do what (IAM, the organization): no job may; ask the platform team',
+    ]);
+  });
+
+  it('refuses a parameter path that is every parameter of the account', () => {
+    for (const parameter of ['/', '//', '/reports//x'])
+      expect(grantProblems(readParameters({ parameter }))[0], parameter).toMatch(
+        /is not an SSM parameter name starting with "\/"/,
+      );
+    expect(parsed(readParameters({ parameter: '/reports/daily/' })).grants).toHaveLength(1);
+  });
+
+  it("refuses a grant on what the platform runs on: run records, job events, a worker's queue, its secrets", () => {
+    expect(
+      grantProblems(
+        readTable({ table: 'sandbox-batch-jobs' }),
+        writeTable({ table: 'arn:aws:dynamodb:ap-northeast-1:111111111111:table/sandbox-batch-jobs' }),
+        putEvents({ bus: 'sandbox-batch-jobs' }),
+        consumeQueue({ queue: 'sandbox-order-events-relay-dlq' }),
+        readSecret({ secret: 'batch-platform/sandbox/slack' }),
+      ),
+    ).toEqual([
+      'exports.grants.0.table: "sandbox-batch-jobs" holds the platform\'s leases and run records: no job may touch it (npm run job -- status reads runs)',
+      'exports.grants.1.table: "arn:aws:dynamodb:ap-northeast-1:111111111111:table/sandbox-batch-jobs" holds the platform\'s leases and run records: no job may touch it (npm run job -- status reads runs)',
+      'exports.grants.2.bus: "sandbox-batch-jobs" carries the platform\'s job events: a job putting events there could forge a run\'s outcome',
+      'exports.grants.3.queue: "sandbox-order-events-relay-dlq" is worker order-events-relay\'s: only the worker consumes it',
+      'exports.grants.4.secret: "batch-platform/sandbox/slack" is one of the platform\'s own secrets (batch-platform/…): no job may read them',
+    ]);
+    // Sending to a worker's queue is what a worker is for; other environments' names are other tables.
+    expect(() =>
+      parsed(
+        sendToQueue({ queue: 'sandbox-order-events-relay' }),
+        readTable({ table: 'staging-batch-jobs' }),
+      ),
+    ).not.toThrow();
+  });
+
+  it('takes a multi-Region key', () => {
+    const kmsKey = 'arn:aws:kms:ap-northeast-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    expect(parsed(readBucket({ bucket: 'acme', kmsKey })).grants).toHaveLength(1);
   });
 
   it('refuses a field a grant does not have', () => {
@@ -230,12 +302,20 @@ describe('config/access.ts', () => {
       [startAthenaQuery({ workgroup: '*' }), 'grants.0.workgroup: "*"'],
       [putEvents({ bus: '*' }), 'grants.0.bus: "*"'],
       [describeDbSnapshots({ instances: ['orders-db', '*'] }), 'grants.0.instances.1: "*"'],
-      [statement({ actions: ['s3:*'], resources: ['arn:aws:s3:::a/b'] }), 'grants.0.actions.0: "s3:*"'],
-      [statement({ actions: ['s3:GetObject'], resources: ['*'] }), 'grants.0.resources.0: "*"'],
     ] as const)('are refused without a reason: %o', ([grant, where]) => {
       expect(grantProblems(grant)).toEqual([
         `exports.${where} ${WILDCARD} saying why this grant must be wide (the reviewer reads it)`,
       ]);
+    });
+
+    it('in a statement, which always carries a reason, are taken', () => {
+      const wide = { actions: ['cloudwatch:PutMetricData'], resources: ['*'] };
+      expect(grantProblems({ grant: 'statement', ...wide })).toEqual([
+        'exports.grants.0.reason: is required: say why the job needs IAM no helper covers (the reviewer weighs it)',
+      ]);
+      expect(parsed(statement({ ...wide, reason: 'PutMetricData takes no resource' })).grants).toHaveLength(
+        1,
+      );
     });
 
     it('are taken with a reason, which must say something', () => {
@@ -318,7 +398,7 @@ describe('config/access.ts', () => {
         partition: 'aws',
       };
       expect(policyChars(ledger!, scope)).toBe(
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::acme/ledger/*"],"Condition":{"StringEquals":{"aws:ResourceAccount":"111111111111"}}},{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::acme"],"Condition":{"StringEquals":{"aws:ResourceAccount":"111111111111"},"StringLike":{"s3:prefix":["ledger/*"]}}}]}'
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::acme/ledger/*"],"Condition":{"StringEquals":{"aws:ResourceAccount":"111111111111"}}},{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::acme"],"Condition":{"StringEquals":{"aws:ResourceAccount":"111111111111"},"StringLike":{"s3:prefix":["ledger/*"]}}},{"Effect":"Deny","Action":["iam:*","organizations:*"],"Resource":["*"]},{"Effect":"Deny","Action":["sts:AssumeRole"],"Resource":["arn:aws:iam::111111111111:role/*"]}]}'
           .length,
       );
     });
@@ -326,7 +406,11 @@ describe('config/access.ts', () => {
     it('may fill a managed policy to the last character, and not one more', () => {
       const key = (n: number) =>
         profile([
-          statement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::acme/${'k'.repeat(n)}`] }),
+          statement({
+            actions: ['s3:GetObject'],
+            resources: [`arn:aws:s3:::acme/${'k'.repeat(n)}`],
+            reason: 'the job reads the catalog for its queries',
+          }),
         ]);
       const scope = {
         environment: 'sandbox',

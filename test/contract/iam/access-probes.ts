@@ -15,7 +15,8 @@ export interface Probe {
   readonly action: string;
   readonly resource: string;
   readonly context?: Record<string, string | string[]>;
-  readonly expect: Extract<Verdict, 'Allowed' | 'ImplicitlyDenied'>;
+  /** ExplicitlyDenied: the guard statement every profile carries denies it, whatever is granted. */
+  readonly expect: Extract<Verdict, 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied'>;
   readonly why: string;
   /** The account the resource is in, when the ARN does not say (S3). */
   readonly resourceAccount?: string;
@@ -41,6 +42,13 @@ const deny = (action: string, resource: string, why: string, more: Partial<Probe
   expect: 'ImplicitlyDenied',
   why,
   ...more,
+});
+
+const guarded = (action: string, resource: string, why: string): Probe => ({
+  action,
+  resource,
+  expect: 'ExplicitlyDenied',
+  why,
 });
 
 /** `arn:aws:dynamodb:region:account:table/x` with another account. */
@@ -102,11 +110,12 @@ export function grantProbes(grant: Grant, scope: AccessScope): Probe[] {
           probes.push(deny('s3:ListBucket', bucket, 'list another prefix', listing('other-prefix/')));
       }
       if (grant.kmsKey !== undefined) {
-        const viaS3 = { context: { 'kms:ViaService': `s3.${region}.amazonaws.com` } };
+        const keyRegion = grant.kmsKey.split(':')[3]!;
+        const viaS3 = { context: { 'kms:ViaService': `s3.${keyRegion}.amazonaws.com` } };
         probes.push(
           allow('kms:Decrypt', grant.kmsKey, "the bucket's key, through S3", viaS3),
           deny('kms:Decrypt', grant.kmsKey, 'the key called directly, not through S3', {
-            context: { 'kms:ViaService': `sqs.${region}.amazonaws.com` },
+            context: { 'kms:ViaService': `sqs.${keyRegion}.amazonaws.com` },
           }),
           deny('kms:ScheduleKeyDeletion', grant.kmsKey, 'no key administration', viaS3),
           deny(
@@ -320,12 +329,22 @@ export function platformProbes(scope: AccessScope): Probe[] {
       arn('events', `event-bus/${names.eventBus}`),
       "a job cannot forge the platform's job events",
     ),
-    deny(
+    guarded(
       'iam:PassRole',
       `arn:${partition}:iam::${account}:role/${environment}-job-task-0`,
       'a job cannot pass roles',
     ),
-    deny(
+    guarded(
+      'iam:PutRolePolicy',
+      `arn:${partition}:iam::${account}:role/${environment}-job-profile-any`,
+      'a job cannot widen a role, its own included',
+    ),
+    guarded(
+      'sts:AssumeRole',
+      `arn:${partition}:iam::${account}:role/cdk-hnb659fds-deploy-role-${account}-${region}`,
+      'a job cannot take the CDK deploy role (it trusts the account)',
+    ),
+    guarded(
       'iam:CreateRole',
       `arn:${partition}:iam::${account}:role/${environment}-anything`,
       'a job cannot make roles',

@@ -44,10 +44,16 @@ export class AccessProof {
     );
   }
 
-  /** The probes of `profile` whose verdict is not the expected one, each a line; stops at `limit`. */
-  async findings(profile: AccessProfileConfig, limit = Infinity): Promise<string[]> {
+  /**
+   * The probes of `profile` whose verdict is not the expected one, each a line; stops at
+   * `limit`. `leaks` looks only at calls that must be denied.
+   */
+  async findings(profile: AccessProfileConfig, { limit = Infinity, leaks = false } = {}): Promise<string[]> {
     const found: string[] = [];
-    for (const probe of profileProbes(profile, this.scope)) {
+    const probes = profileProbes(profile, this.scope).filter(
+      (p) => !leaks || p.expect === 'ImplicitlyDenied',
+    );
+    for (const probe of probes) {
       const decision = await this.verdict(profile, probe);
       if (decision.verdict !== probe.expect) {
         found.push(
