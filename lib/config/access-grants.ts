@@ -207,14 +207,18 @@ export const readParameters = (options: Options<'readParameters'>) => ({
   grant: 'readParameters' as const,
   ...options,
 });
-/** Start, follow, stop and read the results of Athena queries in one workgroup. */
+/**
+ * Start, follow, stop and read the results of Athena queries in one workgroup. Athena also
+ * needs the data (`readBucket`), the results location (`writeBucket` and `readBucket`) and
+ * the Glue tables (a `statement`): see the operator's guide.
+ */
 export const startAthenaQuery = (options: Options<'startAthenaQuery'>) => ({
   grant: 'startAthenaQuery' as const,
   ...options,
 });
 /** Put events on an EventBridge bus. */
 export const putEvents = (options: Options<'putEvents'>) => ({ grant: 'putEvents' as const, ...options });
-/** Describe the DB snapshots of named RDS instances (call with DBInstanceIdentifier). */
+/** Describe the DB snapshots of named RDS instances: call DescribeDBSnapshots with DBInstanceIdentifier. */
 export const describeDbSnapshots = (options: Options<'describeDbSnapshots'>) => ({
   grant: 'describeDbSnapshots' as const,
   ...options,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import { writeTable } from '../../lib/config/access-grants';
+import { readTable, writeTable } from '../../lib/config/access-grants';
 import { FIXTURE_CONFIG } from '../../test/fixtures/config';
 import { captureOutput } from '../job/test-support';
 import { schedulesMain } from '../schedules/main';
@@ -49,13 +49,15 @@ describe('the review comment of a pull request that changes access', () => {
    */
   function scheduleReport(head: typeof FIXTURE_CONFIG): string {
     const out = captureOutput();
-    const base = loadConfig('sandbox', FIXTURE_CONFIG);
     const code = schedulesMain(['--from', '2026-11-22T00:00:00Z', '--base', 'origin/main'], {
       out,
       now: () => new Date('2026-11-22T00:00:00Z'),
       writeFile: () => undefined,
       config: head,
-      base: () => ({ schedules: [...base.schedules], workers: base.workers, access: base.access }),
+      base: (_ref, environment) => {
+        const base = loadConfig(environment, FIXTURE_CONFIG);
+        return { schedules: [...base.schedules], workers: base.workers, access: base.access };
+      },
     });
     expect(code, out.stderr.join('\n')).toBe(0);
     return out.stdout.join('\n');
@@ -88,7 +90,7 @@ describe('the review comment of a pull request that changes access', () => {
         j.name === 'canary' ? { ...j, access: 'catalogue-reader' } : j,
       ),
     };
-    expect(accessChanges(scheduleReport(head))).toContain(
+    expect(accessChanges(scheduleReport(head)).map((line) => line.trim())).toContain(
       '+ canary gains dynamodb:Scan on dynamodb table/catalogue-products (profile catalogue-reader)',
     );
   });
@@ -98,5 +100,32 @@ describe('the review comment of a pull request that changes access', () => {
     expect(body).not.toContain('Access changes:');
     expect(body).not.toContain('<summary>Access changes');
     expect(accessChanges(scheduleReport(FIXTURE_CONFIG))).toEqual([]);
+  });
+
+  it('shows a grant widened in one environment only under that environment', () => {
+    const head = {
+      ...FIXTURE_CONFIG,
+      access: (FIXTURE_CONFIG.access as { name: string; overrides?: object }[]).map((p) =>
+        p.name === 'catalogue-reader'
+          ? {
+              ...p,
+              overrides: {
+                production: {
+                  grants: [
+                    readTable({ table: 'catalogue-products', indexes: true }),
+                    writeTable({ table: 'orders' }),
+                  ],
+                },
+              },
+            }
+          : p,
+      ),
+    };
+    const changes = accessChanges(scheduleReport(head));
+    expect(changes[0]).toBe('in production:');
+    expect(changes).toContain('  ~ profile catalogue-reader adds dynamodb:PutItem on dynamodb table/orders');
+    expect(changes.some((line) => line.startsWith('in sandbox') || line.startsWith('in staging'))).toBe(
+      false,
+    );
   });
 });

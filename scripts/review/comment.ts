@@ -20,22 +20,22 @@ export interface ReviewInputs {
 
 /**
  * The access changes of the schedule report (`npm run schedules -- --base`): the lines under
- * its "Access changes against" heading, none when it says there are none.
+ * its "Access changes against" heading (changes, and the environments they are in), none
+ * when it says there are none.
  */
 export function accessChanges(schedules: string): string[] {
   const lines = stripAnsi(schedules).split('\n');
   const start = lines.findIndex((line) => line.startsWith(ACCESS_CHANGES));
   if (start < 0) return [];
   const end = lines.findIndex((line, i) => i > start && !line.startsWith('  '));
-  return lines
-    .slice(start + 1, end < 0 ? undefined : end)
-    .map((line) => line.trim())
-    .filter((line) => line !== 'no access changes');
+  const section = lines.slice(start + 1, end < 0 ? undefined : end).map((line) => line.slice(2));
+  return section.some((line) => /^\s*[+~-] /.test(line)) ? section : [];
 }
 
 export function formatReviewComment(inputs: ReviewInputs): string {
   const changed = inputs.cdkDiffExitCode !== 0;
   const access = accessChanges(inputs.schedules);
+  const changes = access.filter((line) => /^\s*[+~-] /.test(line)).length;
   const header = [
     COMMENT_MARKER,
     `### batch-platform review for \`${inputs.sha.slice(0, 7)}\``,
@@ -46,7 +46,7 @@ export function formatReviewComment(inputs: ReviewInputs): string {
     '',
     ...(access.length > 0
       ? [
-          `**Access changes: ${access.length}** — who may do what in AWS changes with this pull request; the profile's owner should approve.`,
+          `**Access changes: ${changes}** — who may do what in AWS changes with this pull request; the profile's owner should approve.`,
           '',
         ]
       : []),

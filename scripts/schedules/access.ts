@@ -108,3 +108,18 @@ export function diffAccess(base: AccessView, head: AccessView, scope: AccessScop
   }
   return lines;
 }
+
+/**
+ * The access changes of every environment, for the review: once when every environment
+ * changes alike, else under each environment that changes; `no access changes` when none does.
+ */
+export function accessChangesByEnvironment(
+  changes: readonly { readonly environment: string; readonly lines: readonly string[] }[],
+): string[] {
+  const changed = changes.filter((c) => c.lines.length > 0);
+  if (changed.length === 0) return ['no access changes'];
+  const same = (c: { lines: readonly string[] }) => c.lines.join('\n') === changed[0]!.lines.join('\n');
+  if (changed.length === changes.length && changes.length > 1 && changes.every(same))
+    return ['in every environment:', ...changed[0]!.lines.map((l) => `  ${l}`)];
+  return changed.flatMap((c) => [`in ${c.environment}:`, ...c.lines.map((l) => `  ${l}`)]);
+}

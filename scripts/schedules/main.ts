@@ -3,7 +3,7 @@ import { ConfigError, configFiles, loadConfig, type ConfigSources } from '../../
 import { configWarnings } from '../../lib/config/warnings';
 import type { Output } from '../job/output';
 import { accessScope } from '../../lib/access/statements';
-import { ACCESS_CHANGES, accessSection, diffAccess } from './access';
+import { ACCESS_CHANGES, accessChangesByEnvironment, accessSection, diffAccess } from './access';
 import { BaseError, configAt, type BaseRevision } from './base';
 import { diffSchedules } from './diff';
 import { costSection, pricesFor } from './cost';
@@ -87,6 +87,18 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
     const { schedules, environment } = config;
     // Loaded before anything is printed: a bad --base is one line on stderr, not a half report.
     const base = values.base === undefined ? undefined : (deps.base ?? configAt)(values.base, envName);
+    // Access changes of every environment, not only this one's: a grant widened by a
+    // production override is reviewed in the same pull request as the rest.
+    const accessChanges =
+      values.base === undefined || base === undefined
+        ? undefined
+        : accessChangesByEnvironment(
+            Object.keys(sources.environments).map((name) => {
+              const head = name === envName ? config : loadConfig(name, sources);
+              const before = name === envName ? base : (deps.base ?? configAt)(values.base!, name);
+              return { environment: name, lines: diffAccess(before, head, accessScope(head.environment)) };
+            }),
+          );
     const zone = environment.defaultTimezone;
     const off = schedules.filter((j) => !j.enabled);
     const paused = off.filter((j) => jobState(j) === 'paused').length;
@@ -115,10 +127,9 @@ export function schedulesMain(argv: readonly string[], deps: SchedulesDeps): num
       for (const line of diffSchedules(base.schedules, schedules, from, prices && { prices, year }))
         out.line(`  ${line}`);
       // A privilege change is shown as plainly as a cron change, and apart from it.
-      const access = diffAccess(base, config, scope);
       out.line();
       out.line(`${ACCESS_CHANGES} ${values.base}:`);
-      for (const line of access.length > 0 ? access : ['no access changes']) out.line(`  ${line}`);
+      for (const line of accessChanges ?? []) out.line(`  ${line}`);
     }
     if (values.html !== undefined) {
       deps.writeFile(values.html, timelineHtml(schedules, environment, from, { days }));
