@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dateTimeFormat } from '../../lib/schedule/date-format';
 import { issuesText } from '../../lib/schedule/issues';
 import {
+  accessNames,
   JOB_CONTAINER_NAME,
   JOB_EVENT_SOURCE,
   jobNames,
@@ -45,6 +46,15 @@ describe('resource names the stacks and the job CLI agree on', () => {
       deadLetterQueue: 'production-relay-dlq',
     });
     expect(JOB_EVENT_SOURCE).toBe('batch-platform.jobs');
+  });
+});
+
+describe('accessNames', () => {
+  it("names a profile's role inside the runner's iam:PassRole on <env>-job-*, and its policy apart", () => {
+    const names = accessNames('staging');
+    expect(names.role('reports-writer')).toBe('staging-job-profile-reports-writer');
+    expect(names.role('reports-writer').startsWith(`${jobNames('staging').taskFamily('')}`)).toBe(true);
+    expect(names.policy('reports-writer')).toBe('staging-access-reports-writer');
   });
 });
 
